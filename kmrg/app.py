@@ -1,0 +1,127 @@
+"""The application factory: a short table of contents of register_* steps."""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from kmrg import database  # noqa: F401  (registers the SQLite engine events)
+from kmrg.config import load_config
+from kmrg.extensions import csrf, db, limiter, login_manager, migrate
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def resource_dir(name: str) -> Path:
+    """Return a top-level resource folder: inside the installed wheel, or beside the package."""
+    packaged = PACKAGE_DIR / name
+    return packaged if packaged.is_dir() else PACKAGE_DIR.parent / name
+
+
+def create_app(config: Mapping[str, Any] | None = None, instance_path: str | None = None) -> Flask:
+    """Create and configure the Hub; `config` overrides settings read from the environment."""
+    app = Flask(
+        "kmrg",
+        instance_path=instance_path or os.environ.get("KMRG_INSTANCE_PATH") or None,
+        instance_relative_config=True,
+        template_folder=str(resource_dir("templates")),
+        static_folder=str(PACKAGE_DIR / "static"),
+    )
+    configure(app, config or {})
+    register_extensions(app)
+    register_security(app)
+    register_blueprints(app)
+    register_search(app)
+    register_templates(app)
+    register_error_pages(app)
+    register_commands(app)
+    return app
+
+
+def configure(app: Flask, overrides: Mapping[str, Any]) -> None:
+    app.config.update(load_config(Path(app.instance_path)))
+    app.config.update(overrides)
+    if app.config["TRUST_PROXY"]:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]
+    logging.getLogger("kmrg").setLevel(logging.INFO)
+
+
+def register_extensions(app: Flask) -> None:
+    from kmrg.auth.queries import get_user_by_session_id
+
+    db.init_app(app)
+    # Sessions are scoped per request (see session_scope); end each with its request.
+    app.teardown_request(lambda _error: db.session.remove())
+    migrate.init_app(app, db, directory=str(resource_dir("migrations")), render_as_batch=True)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Please sign in to see that page."
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "basic"
+    login_manager.user_loader(get_user_by_session_id)
+
+
+def register_security(app: Flask) -> None:
+    from kmrg.security import init_security
+
+    init_security(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    # Importing an area's views attaches its routes to the area's blueprint; models never pull
+    # views in, so the CLI and the indexer stay light.
+    from kmrg.admin import blueprint as admin
+    from kmrg.admin import views as _admin_views  # noqa: F401
+    from kmrg.api import blueprint as api
+    from kmrg.api import views as _api_views  # noqa: F401
+    from kmrg.audit import blueprint as audit
+    from kmrg.audit import views as _audit_views  # noqa: F401
+    from kmrg.auth import admin_views as _auth_admin_views  # noqa: F401
+    from kmrg.auth import blueprint as auth
+    from kmrg.auth import views as _auth_views  # noqa: F401
+    from kmrg.home import blueprint as home
+    from kmrg.home import views as _home_views  # noqa: F401
+    from kmrg.organisations import blueprint as organisations
+    from kmrg.organisations import views as _organisation_views  # noqa: F401
+    from kmrg.search import blueprint as search
+    from kmrg.search import views as _search_views  # noqa: F401
+    from kmrg.themes import blueprint as themes
+    from kmrg.themes import views as _theme_views  # noqa: F401
+
+    for blueprint in (home, auth, organisations, themes, audit, admin, search, api):
+        app.register_blueprint(blueprint)
+
+
+def register_search(app: Flask) -> None:
+    """Register every area's search documents, then start the indexing pipeline."""
+    from kmrg.auth.search import register_search_documents as register_profiles
+    from kmrg.search.pipeline import init_search
+
+    register_profiles()
+    init_search(app)
+
+
+def register_templates(app: Flask) -> None:
+    from kmrg.templating import init_templating
+
+    init_templating(app)
+
+
+def register_error_pages(app: Flask) -> None:
+    from kmrg.errors import init_error_pages
+
+    init_error_pages(app)
+
+
+def register_commands(app: Flask) -> None:
+    from kmrg.cli import register_commands as register
+
+    register(app)

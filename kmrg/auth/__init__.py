@@ -1,0 +1,5 @@
+"""Accounts, roles and signing in."""
+
+from flask import Blueprint
+
+blueprint = Blueprint("auth", __name__)

@@ -1,0 +1,234 @@
+"""Registration, sign-in, passwords and the person's own account."""
+
+from __future__ import annotations
+
+from flask import (
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user, login_required, login_user, logout_user
+
+from kmrg.auth import blueprint, permissions, services
+from kmrg.auth.forms import (
+    AccountForm,
+    LoginForm,
+    LogoutForm,
+    PasswordChangeForm,
+    PasswordResetForm,
+    PasswordResetRequestForm,
+    RegistrationForm,
+)
+from kmrg.auth.models import ProfileVisibility, User
+from kmrg.auth.queries import normalise_email
+from kmrg.exceptions import ValidationError
+from kmrg.extensions import db, limiter
+from kmrg.forms import apply_validation_error
+from kmrg.models import StaleEditError
+from kmrg.organisations.queries import find_organisation_by_label, organisation_choices
+from kmrg.security import safe_next_url
+
+
+def _login_account_key() -> str:
+    return "login-account:" + normalise_email(request.form.get("email", ""))
+
+
+@blueprint.route("/register", methods=["GET", "POST"])
+@limiter.limit("10 per hour", methods=["POST"])
+def register():
+    if current_user.is_authenticated:
+        return redirect(url_for("home.index"))
+    form = RegistrationForm()
+    if form.validate_on_submit():
+        organisation = find_organisation_by_label(db.session, form.organisation.data)
+        if organisation is None:
+            form.organisation.errors.append(
+                "Choose your organisation from the list (name or code, e.g. BUF)."
+            )
+        else:
+            try:
+                services.register_user(
+                    db.session,
+                    name=form.name.data,
+                    email=form.email.data,
+                    organisation=organisation,
+                    job_title=form.job_title.data or "",
+                    password=form.password.data,
+                )
+            except ValidationError as error:
+                db.session.rollback()
+                apply_validation_error(form, error)
+            else:
+                db.session.commit()
+                return render_template("auth/registered.html", organisation=organisation)
+    return render_template(
+        "auth/register.html", form=form, organisations=organisation_choices(db.session)
+    )
+
+
+@blueprint.route("/login", methods=["GET", "POST"])
+@limiter.limit("30 per 10 minutes", methods=["POST"])
+@limiter.limit("10 per 10 minutes", methods=["POST"], key_func=_login_account_key)
+def login():
+    form = LoginForm()
+    if request.method == "GET":
+        form.next.data = safe_next_url(request.args.get("next")) or ""
+    if current_user.is_authenticated:
+        return redirect(safe_next_url(form.next.data) or url_for("home.index"))
+    if form.validate_on_submit():
+        user = services.authenticate(db.session, form.email.data, form.password.data)
+        if user is None:
+            flash("That e-mail address and password do not match an account.", "error")
+        elif not user.is_active:
+            flash(_inactive_message(user.status.value), "error")
+        else:
+            services.record_sign_in(db.session, user)
+            db.session.commit()
+            login_user(user, remember=form.remember.data)
+            flash(f"Welcome, {user.name}.", "success")
+            return redirect(safe_next_url(form.next.data) or url_for("home.index"))
+    return render_template("auth/login.html", form=form), 200 if not form.errors else 400
+
+
+def _inactive_message(status: str) -> str:
+    if status == "pending":
+        return (
+            "Your account is waiting for approval by a KM champion of your organisation or "
+            "an administrator. You will get an e-mail when it is approved."
+        )
+    return (
+        "This account is disabled. Contact the Hub's administrators if you think it should not be."
+    )
+
+
+@blueprint.route("/logout", methods=["POST"])
+@login_required
+def logout():
+    form = LogoutForm()
+    if not form.validate_on_submit():
+        abort(400)
+    services.end_all_sessions(db.session, current_user)
+    db.session.commit()
+    logout_user()
+    flash("You are signed out.", "info")
+    return redirect(url_for("home.index"))
+
+
+@blueprint.route("/password/reset", methods=["GET", "POST"])
+@limiter.limit("10 per hour", methods=["POST"])
+def request_password_reset():
+    form = PasswordResetRequestForm()
+    if form.validate_on_submit():
+        services.request_password_reset(
+            db.session,
+            form.email.data,
+            current_app.config["SECRET_KEY"],
+            lambda token: _external_url("auth.reset_password", token=token),
+        )
+        db.session.commit()
+        return render_template("auth/reset_requested.html", email=form.email.data)
+    return render_template("auth/reset_request.html", form=form)
+
+
+@blueprint.route("/password/reset/<token>", methods=["GET", "POST"])
+def reset_password(token: str):
+    config = current_app.config
+    try:
+        services.user_for_reset_token(
+            db.session, token, config["SECRET_KEY"], config["PASSWORD_RESET_MAX_AGE"]
+        )
+    except ValidationError as error:
+        flash(error.message, "error")
+        return redirect(url_for("auth.request_password_reset"))
+    form = PasswordResetForm()
+    if form.validate_on_submit():
+        try:
+            services.reset_password(
+                db.session,
+                token,
+                form.password.data,
+                config["SECRET_KEY"],
+                config["PASSWORD_RESET_MAX_AGE"],
+            )
+        except ValidationError as error:
+            db.session.rollback()
+            apply_validation_error(form, error)
+        else:
+            db.session.commit()
+            logout_user()
+            flash("Your password is set. Sign in with it now.", "success")
+            return redirect(url_for("auth.login"))
+    return render_template("auth/reset_password.html", form=form)
+
+
+@blueprint.route("/account", methods=["GET", "POST"])
+@login_required
+def account():
+    form = AccountForm(obj=current_user if request.method == "GET" else None)
+    if request.method == "GET":
+        form.profile_visibility.data = current_user.profile_visibility.value
+        form.version.data = str(current_user.version)
+    if form.validate_on_submit():
+        try:
+            services.update_account(
+                db.session,
+                current_user,
+                name=form.name.data,
+                job_title=form.job_title.data or "",
+                profile_visibility=ProfileVisibility(form.profile_visibility.data),
+                expected_version=int(form.version.data or 0),
+            )
+        except StaleEditError as error:
+            db.session.rollback()
+            flash(f"{error} Your changes were not saved: check them and save again.", "error")
+            form.version.data = str(current_user.version)
+        except ValidationError as error:
+            db.session.rollback()
+            apply_validation_error(form, error)
+        else:
+            db.session.commit()
+            flash("Your account is saved.", "success")
+            return redirect(url_for("auth.account"))
+    return render_template(
+        "auth/account.html", form=form, password_form=PasswordChangeForm(prefix="pw")
+    )
+
+
+@blueprint.route("/account/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    form = PasswordChangeForm(prefix="pw")
+    if form.validate_on_submit():
+        try:
+            services.change_password(
+                db.session, current_user, form.current_password.data, form.password.data
+            )
+        except ValidationError as error:
+            db.session.rollback()
+            apply_validation_error(form, error)
+        else:
+            db.session.commit()
+            # The new session token has ended every other session; keep this one.
+            login_user(current_user._get_current_object())
+            flash("Your password is changed. Other devices have been signed out.", "success")
+            return redirect(url_for("auth.account"))
+    return render_template("auth/change_password.html", form=form), 200 if not form.errors else 400
+
+
+@blueprint.route("/people/<int:user_id>")
+def show_person(user_id: int):
+    person = db.session.get(User, user_id)
+    if person is None or not permissions.can_view_profile(current_user, person):
+        abort(404)
+    return render_template("auth/person.html", person=person)
+
+
+def _external_url(endpoint: str, **values: str) -> str:
+    base = current_app.config.get("BASE_URL")
+    if base:
+        return base.rstrip("/") + url_for(endpoint, **values)
+    return url_for(endpoint, _external=True, **values)

@@ -1,0 +1,180 @@
+"""The `kmrg` command: Flask's CLI group (run, db, shell …) plus the Hub's own commands."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+from flask import Flask
+from flask.cli import FlaskGroup
+
+from kmrg.extensions import db
+
+
+def _create_app() -> Flask:
+    from kmrg.app import create_app
+
+    return create_app()
+
+
+@click.group(cls=FlaskGroup, create_app=_create_app)
+def main() -> None:
+    """KMRG Knowledge Hub management commands."""
+
+
+def _fail(message: str) -> None:
+    db.session.rollback()
+    raise click.ClickException(message)
+
+
+@click.group("users")
+def users_group() -> None:
+    """Manage accounts."""
+
+
+@users_group.command("create")
+@click.option("--email", required=True)
+@click.option("--name", required=True)
+@click.option(
+    "--role",
+    type=click.Choice(["member", "champion", "admin"]),
+    default="member",
+    show_default=True,
+)
+@click.option("--organisation", "organisation_code", help="Organisation code, e.g. BUF.")
+@click.option("--job-title", default="")
+def create_user_command(
+    email: str, name: str, role: str, organisation_code: str | None, job_title: str
+) -> None:
+    """Create an active account; the password is asked for, or read from standard input."""
+    from kmrg.auth.models import Role
+    from kmrg.auth.services import create_active_user
+    from kmrg.exceptions import ValidationError
+    from kmrg.organisations.queries import get_organisation_by_code
+
+    organisation = None
+    if organisation_code:
+        organisation = get_organisation_by_code(db.session, organisation_code)
+        if organisation is None:
+            _fail(f"No organisation has the code {organisation_code!r}.")
+    if sys.stdin.isatty():
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    else:
+        password = sys.stdin.readline().rstrip("\n")
+    try:
+        user = create_active_user(
+            db.session,
+            None,
+            name=name,
+            email=email,
+            role=Role(role),
+            organisation=organisation,
+            password=password,
+            job_title=job_title,
+        )
+    except ValidationError as error:
+        _fail(error.message)
+    db.session.commit()
+    click.echo(f"Created {user.role.label.lower()} {user.name} <{user.email}>.")
+
+
+@click.group("search")
+def search_group() -> None:
+    """Maintain the search index."""
+
+
+@search_group.command("rebuild")
+def rebuild_command() -> None:
+    """Rebuild the whole search index from the database."""
+    from kmrg.search.pipeline import get_pipeline
+
+    pipeline = get_pipeline()
+    total = sum(len(list(t.indexable_ids(db.session))) for t in pipeline.registry)
+    db.session.rollback()
+    with click.progressbar(length=total, label="Indexing", show_pos=True) as bar:
+        count = pipeline.rebuild(progress=bar.update)
+    click.echo(f"Indexed {count} documents.")
+
+
+@search_group.command("check")
+def check_command() -> None:
+    """Report documents missing from or extra in the index; exit 1 on any drift."""
+    from kmrg.search.pipeline import get_pipeline
+
+    pipeline = get_pipeline()
+    with click.progressbar(length=2, label="Comparing") as bar:
+        expected = set(pipeline.expected_keys())
+        bar.update(1)
+        indexed = set(pipeline.backend.keys())
+        bar.update(1)
+    missing, extra = sorted(expected - indexed), sorted(indexed - expected)
+    for key in missing:
+        click.echo(f"missing: {key}")
+    for key in extra:
+        click.echo(f"extra:   {key}")
+    if missing or extra:
+        click.echo(
+            f"Drift: {len(missing)} missing, {len(extra)} extra. "
+            "Run `kmrg search rebuild` to repair.",
+            err=True,
+        )
+        sys.exit(1)
+    click.echo(f"The index matches the database ({len(expected)} documents).")
+
+
+@click.group("markdown")
+def markdown_group() -> None:
+    """Stored Markdown."""
+
+
+@markdown_group.command("rerender")
+def rerender_command() -> None:
+    """Re-render every stored Markdown field (after the sanitiser's allowlist changes)."""
+    from kmrg.markdown import rerender_all
+
+    changed = rerender_all(db.session)
+    db.session.commit()
+    click.echo(f"Re-rendered {changed} records.")
+
+
+@click.group("organisations")
+def organisations_group() -> None:
+    """Reference data of organisations."""
+
+
+@organisations_group.command("import")
+def import_organisations_command() -> None:
+    """Load every South African municipality and the partner bodies (safe to repeat)."""
+    from kmrg.organisations.services import import_reference_organisations
+
+    report = import_reference_organisations(db.session)
+    db.session.commit()
+    click.echo(
+        f"Organisations: {report.added} added, {report.updated} updated, "
+        f"{report.unchanged} unchanged."
+    )
+
+
+@click.command("demo")
+def demo_command() -> None:
+    """Load demo content (safe to repeat) and print how to sign in."""
+    from kmrg.demo import load_demo
+
+    credentials = load_demo(db.session)
+    db.session.commit()
+    get_pipeline_drain()
+    click.echo("Demo content is loaded.")
+    click.echo(f"Sign in as an administrator: {credentials.admin_email} / {credentials.password}")
+    click.echo(f"or as a KM champion:        {credentials.champion_email} / {credentials.password}")
+
+
+def get_pipeline_drain() -> None:
+    from kmrg.search.pipeline import get_pipeline
+
+    get_pipeline().drain(wait_for_lock=True)
+
+
+def register_commands(app: Flask) -> None:
+    """Attach the Hub's command groups to the app's CLI."""
+    for command in (users_group, search_group, markdown_group, organisations_group, demo_command):
+        app.cli.add_command(command)

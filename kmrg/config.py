@@ -1,0 +1,99 @@
+"""Settings from environment variables, with embedded defaults that work on a fresh machine.
+
+Operators script against the KMRG_* names below: keep them stable.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+ENVIRONMENT_VARIABLES = {
+    "KMRG_DATABASE_URL": "database URL; default a SQLite file in the instance folder",
+    "KMRG_SECRET_KEY": "signing key; generated once into the instance folder when unset",
+    "KMRG_SEARCH_BACKEND": "search engine; 'whoosh' (default)",
+    "KMRG_SEARCH_DIR": "search index folder; default <instance>/search-index",
+    "KMRG_SEARCH_INDEXING": "'background' (default: an indexer thread) or 'inline' (after commit)",
+    "KMRG_UPLOAD_DIR": "attachment store; default <instance>/uploads",
+    "KMRG_MAX_UPLOAD_MB": "largest accepted upload in MB; default 25",
+    "KMRG_MAIL_SERVER": "SMTP host; without one, mail is written to the log",
+    "KMRG_MAIL_PORT": "SMTP port; default 25",
+    "KMRG_MAIL_USERNAME": "SMTP user name",
+    "KMRG_MAIL_PASSWORD": "SMTP password",
+    "KMRG_MAIL_USE_TLS": "1 to use STARTTLS",
+    "KMRG_MAIL_USE_SSL": "1 to use SMTPS",
+    "KMRG_MAIL_SENDER": "From address of the Hub's mail",
+    "KMRG_RATELIMIT_STORAGE_URI": "Flask-Limiter storage; default memory:// (one process)",
+    "KMRG_TRUST_PROXY": "1 when behind a reverse proxy that sets X-Forwarded-For/-Proto",
+    "KMRG_BASE_URL": "public address used in e-mailed links; default the request's own",
+}
+
+
+def _flag(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _secret_key(instance_path: Path) -> str:
+    """Return KMRG_SECRET_KEY, or a key generated once and kept in the instance folder."""
+    configured = os.environ.get("KMRG_SECRET_KEY")
+    if configured:
+        return configured
+    key_file = instance_path / "secret_key"
+    if key_file.exists():
+        return key_file.read_text().strip()
+    key = secrets.token_urlsafe(48)
+    fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(key)
+    return key
+
+
+def load_config(instance_path: Path) -> dict[str, Any]:
+    """Build the Flask configuration from the environment."""
+    instance_path.mkdir(parents=True, exist_ok=True)
+    database_url = os.environ.get(
+        "KMRG_DATABASE_URL", f"sqlite:///{instance_path / 'kmrg.sqlite3'}"
+    )
+    if database_url.startswith("postgresql://"):
+        # psycopg 3 is the driver we ship; plain postgresql:// would ask for psycopg2.
+        database_url = "postgresql+psycopg://" + database_url.removeprefix("postgresql://")
+    max_upload_mb = int(os.environ.get("KMRG_MAX_UPLOAD_MB", "25"))
+    return {
+        "SECRET_KEY": _secret_key(instance_path),
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "SEARCH_BACKEND": os.environ.get("KMRG_SEARCH_BACKEND", "whoosh"),
+        "SEARCH_DIR": os.environ.get("KMRG_SEARCH_DIR", str(instance_path / "search-index")),
+        "SEARCH_INDEXING": os.environ.get("KMRG_SEARCH_INDEXING", "background"),
+        "SEARCH_SWEEP_SECONDS": 5.0,
+        "UPLOAD_DIR": os.environ.get("KMRG_UPLOAD_DIR", str(instance_path / "uploads")),
+        # Leave room for the form fields around the largest accepted file.
+        "MAX_CONTENT_LENGTH": max_upload_mb * 1024 * 1024 + 512 * 1024,
+        "MAX_UPLOAD_BYTES": max_upload_mb * 1024 * 1024,
+        "MAIL_SERVER": os.environ.get("KMRG_MAIL_SERVER") or None,
+        "MAIL_PORT": int(os.environ.get("KMRG_MAIL_PORT", "25")),
+        "MAIL_USERNAME": os.environ.get("KMRG_MAIL_USERNAME") or None,
+        "MAIL_PASSWORD": os.environ.get("KMRG_MAIL_PASSWORD") or None,
+        "MAIL_USE_TLS": _flag("KMRG_MAIL_USE_TLS"),
+        "MAIL_USE_SSL": _flag("KMRG_MAIL_USE_SSL"),
+        "MAIL_SENDER": os.environ.get(
+            "KMRG_MAIL_SENDER", "KMRG Knowledge Hub <no-reply@kmrg.example.org>"
+        ),
+        "RATELIMIT_STORAGE_URI": os.environ.get("KMRG_RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "TRUST_PROXY": _flag("KMRG_TRUST_PROXY"),
+        "BASE_URL": os.environ.get("KMRG_BASE_URL") or None,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_NAME": "kmrg_session",
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_NAME": "kmrg_remember",
+        "WTF_CSRF_TIME_LIMIT": None,
+        "PASSWORD_RESET_MAX_AGE": 3600,
+    }

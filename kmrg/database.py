@@ -1,0 +1,69 @@
+"""Database engine behaviour shared by every area: SQLite tuning and write transactions.
+
+SQLite under several worker processes needs three things, or concurrent writers lose updates or fail
+with "database is locked": WAL (readers do not block the writer), a busy timeout (a writer waits for
+the lock instead of failing at once), and BEGIN IMMEDIATE for transactions that will write (a
+deferred transaction that reads first and writes later cannot wait for the lock: it fails).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Any
+
+from flask import has_request_context, request
+from sqlalchemy import event
+from sqlalchemy.engine import Connection, Engine
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+SQLITE_BUSY_TIMEOUT_MS = 15_000
+
+_write_intent: ContextVar[bool | None] = ContextVar("kmrg_write_intent", default=None)
+
+
+def transaction_will_write() -> bool:
+    """Tell whether a transaction starting now should take the write lock up front.
+
+    A request with a safe method only reads; any other request, and work outside a request (the
+    CLI, the indexer, tests calling services), may write.
+    """
+    explicit = _write_intent.get()
+    if explicit is not None:
+        return explicit
+    if has_request_context():
+        return request.method not in SAFE_METHODS
+    return True
+
+
+@contextmanager
+def read_only_transactions() -> Iterator[None]:
+    """Start deferred (shared) transactions inside the block, for read-mostly background work."""
+    token = _write_intent.set(False)
+    try:
+        yield
+    finally:
+        _write_intent.reset(token)
+
+
+@event.listens_for(Engine, "connect")
+def _tune_sqlite(dbapi_connection: Any, _record: Any) -> None:
+    if not isinstance(dbapi_connection, sqlite3.Connection):
+        return
+    # Hand transaction control to SQLAlchemy's "begin" event below instead of pysqlite's own.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+@event.listens_for(Engine, "begin")
+def _begin_sqlite(connection: Connection) -> None:
+    if connection.dialect.name != "sqlite":
+        return
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if transaction_will_write() else "BEGIN")

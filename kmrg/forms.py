@@ -1,0 +1,16 @@
+"""Form helpers shared by every area."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+
+from kmrg.exceptions import ValidationError
+
+
+def apply_validation_error(form: FlaskForm, error: ValidationError) -> None:
+    """Show a service's validation error beside its field, or at the top of the form."""
+    field = getattr(form, error.field, None) if error.field else None
+    if field is not None and hasattr(field, "errors"):
+        field.errors = [*list(field.errors), error.message]
+    else:
+        form.form_errors.append(error.message)

@@ -1,0 +1,42 @@
+"""E-mail that goes out only once the change it reports has committed.
+
+A service queues a message on the session; it is sent after a successful commit and dropped on
+rollback, so nobody is told about a change that never happened.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import render_template
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+PENDING_KEY = "kmrg.mail.pending"
+log = logging.getLogger("kmrg.mail")
+
+
+def send_after_commit(
+    session: Session, to: str, subject: str, template: str, **context: Any
+) -> None:
+    """Queue an e-mail rendered from templates/mail/<template>.txt until the session commits."""
+    body = render_template(f"mail/{template}.txt", **context)
+    session.info.setdefault(PENDING_KEY, []).append((to, subject, body))
+
+
+@event.listens_for(Session, "after_commit")
+def _send_pending(session: Session) -> None:
+    from kmrg.mail import MailError, send_mail
+
+    for to, subject, body in session.info.pop(PENDING_KEY, []):
+        try:
+            send_mail(to, subject, body)
+        except MailError:
+            # The change itself stands; a lost notice is logged for the operator to follow up.
+            log.exception("could not send %r to %s", subject, to)
+
+
+@event.listens_for(Session, "after_rollback")
+def _drop_pending(session: Session) -> None:
+    session.info.pop(PENDING_KEY, None)

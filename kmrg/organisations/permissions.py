@@ -1,0 +1,10 @@
+"""Who may change organisations."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def can_manage_organisations(user: Any) -> bool:
+    """Administrators add, rename and retire organisations."""
+    return bool(getattr(user, "is_admin", False))

@@ -1,0 +1,56 @@
+"""Capture changed searchable records after each flush, as outbox rows in the same transaction.
+
+The rows commit or roll back with the data they describe: a rolled-back transaction leaves nothing
+to index, and a committed one is never forgotten, even if the process dies straight after.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import event, insert
+from sqlalchemy.orm import Session, UOWTransaction
+
+from kmrg.models import utcnow
+from kmrg.search.models import SearchQueueEntry
+from kmrg.search.registry import registry
+
+QUEUED_FLAG = "kmrg.search.queued"
+
+
+def _changed_objects(session: Session) -> list[Any]:
+    changed = list(session.new) + list(session.deleted)
+    changed += [obj for obj in session.dirty if session.is_modified(obj)]
+    return [obj for obj in changed if not isinstance(obj, SearchQueueEntry)]
+
+
+@event.listens_for(Session, "after_flush")
+def _queue_changed_documents(session: Session, _flush_context: UOWTransaction) -> None:
+    objects = _changed_objects(session)
+    if not objects:
+        return
+    connection = session.connection()
+    affected: set[tuple[str, str]] = set()
+    for obj in objects:
+        affected |= registry.affected_documents(obj, connection)
+    if not affected:
+        return
+    now = utcnow()
+    connection.execute(
+        insert(SearchQueueEntry),
+        [{"doc_type": t, "doc_id": i, "queued_at": now} for t, i in sorted(affected)],
+    )
+    session.info[QUEUED_FLAG] = True
+
+
+@event.listens_for(Session, "after_commit")
+def _nudge_indexer(session: Session) -> None:
+    if session.info.pop(QUEUED_FLAG, False):
+        from kmrg.search.pipeline import nudge_indexer
+
+        nudge_indexer()
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_queued(session: Session) -> None:
+    session.info.pop(QUEUED_FLAG, None)

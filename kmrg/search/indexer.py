@@ -1,0 +1,109 @@
+"""Drain the search outbox into the index: one indexer at a time, in batches, at least once.
+
+The order matters for losing nothing: rows are read, the index is written and committed, and only
+then are the rows deleted. A process that dies in between leaves the rows to be indexed again
+(updates are idempotent).
+"""
+
+from __future__ import annotations
+
+import fcntl
+import logging
+import os
+from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import delete, select
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
+
+from kmrg.database import read_only_transactions
+from kmrg.search.backend import SearchBackend
+from kmrg.search.models import SearchQueueEntry
+from kmrg.search.registry import SearchRegistry, document_key
+
+log = logging.getLogger("kmrg.search")
+
+BATCH_SIZE = 500
+
+
+@contextmanager
+def indexer_lock(directory: Path, *, blocking: bool) -> Iterator[bool]:
+    """Hold the one-indexer-at-a-time file lock; yield whether it was acquired."""
+    directory.mkdir(parents=True, exist_ok=True)
+    fd = os.open(directory / "indexer.lock", os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX if blocking else fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        os.close(fd)
+
+
+def _index_batch(session: Session, backend: SearchBackend, registry: SearchRegistry) -> list[int]:
+    """Index one batch of queued documents; return the queue ids it covered."""
+    with read_only_transactions():
+        entries = session.execute(
+            select(SearchQueueEntry.id, SearchQueueEntry.doc_type, SearchQueueEntry.doc_id)
+            .order_by(SearchQueueEntry.id)
+            .limit(BATCH_SIZE)
+        ).all()
+        if not entries:
+            return []
+        wanted: dict[str, set[str]] = defaultdict(set)
+        for _, doc_type, doc_id in entries:
+            wanted[doc_type].add(doc_id)
+        with backend.writer() as writer:
+            for doc_type, doc_ids in wanted.items():
+                document_type = registry.get(doc_type)
+                if document_type is None:
+                    log.warning("dropping queued documents of unknown type %r", doc_type)
+                    continue
+                found = document_type.load(session, sorted(doc_ids))
+                for doc_id in doc_ids:
+                    obj = found.get(doc_id)
+                    document = document_type.build(obj) if obj is not None else None
+                    if document is None:
+                        writer.delete(document_key(doc_type, doc_id))
+                    else:
+                        writer.update(document)
+        session.rollback()
+    return [entry_id for entry_id, _, _ in entries]
+
+
+def drain_queue(
+    engine: Engine,
+    backend: SearchBackend,
+    registry: SearchRegistry,
+    lock_directory: Path,
+    *,
+    wait_for_lock: bool = False,
+) -> int:
+    """Index everything queued; return how many queue rows were done (0 if another indexer runs).
+
+    Whoever holds the lock keeps draining until the queue is empty, so rows committed while it
+    works are picked up by it; the periodic sweep catches the rest.
+    """
+    done = 0
+    with indexer_lock(lock_directory, blocking=wait_for_lock) as acquired:
+        if not acquired:
+            return 0
+        with Session(engine) as session:
+            while True:
+                entry_ids = _index_batch(session, backend, registry)
+                if not entry_ids:
+                    break
+                session.execute(delete(SearchQueueEntry).where(SearchQueueEntry.id.in_(entry_ids)))
+                session.commit()
+                done += len(entry_ids)
+    if done:
+        log.debug("indexed %d queued documents", done)
+    return done

@@ -1,0 +1,21 @@
+"""The search outbox: documents waiting to be (re)indexed, written in the same transaction."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from kmrg.models import Base, utcnow
+
+
+class SearchQueueEntry(Base):
+    """One search document whose record changed in a committed transaction."""
+
+    __tablename__ = "search_queue"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    doc_type: Mapped[str] = mapped_column(String(40))
+    doc_id: Mapped[str] = mapped_column(String(64))
+    queued_at: Mapped[datetime] = mapped_column(default=utcnow)

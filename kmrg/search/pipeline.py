@@ -1,0 +1,157 @@
+"""The indexing pipeline of one process: backend, nudges after commit, and a periodic sweep."""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from flask import Flask, current_app, has_app_context
+from sqlalchemy.orm import Session
+
+from kmrg.database import read_only_transactions
+from kmrg.extensions import db
+from kmrg.search import capture  # noqa: F401  (registers the flush hooks)
+from kmrg.search.backend import SearchBackend
+from kmrg.search.indexer import drain_queue, indexer_lock
+from kmrg.search.registry import SearchRegistry, document_key, registry
+from kmrg.search.whoosh_backend import WhooshBackend
+
+log = logging.getLogger("kmrg.search")
+EXTENSION_KEY = "kmrg.search"
+REBUILD_BATCH = 200
+
+
+@dataclass
+class Drift:
+    """Documents the database says should be searchable but the index lacks, and the reverse."""
+
+    missing: list[str]
+    extra: list[str]
+
+    @property
+    def is_clean(self) -> bool:
+        return not self.missing and not self.extra
+
+
+class SearchPipeline:
+    """Owns the backend and the indexer of one process."""
+
+    def __init__(self, app: Flask, backend: SearchBackend, registry: SearchRegistry) -> None:
+        self.app = app
+        self.backend = backend
+        self.registry = registry
+        self.lock_directory = Path(app.config["SEARCH_DIR"])
+        self.inline = app.config["SEARCH_INDEXING"] == "inline"
+        self.sweep_seconds = float(app.config["SEARCH_SWEEP_SECONDS"])
+        self._wake = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._thread_pid: int | None = None
+        self._start_lock = threading.Lock()
+
+    def drain(self, *, wait_for_lock: bool = False) -> int:
+        """Index what is queued now, in this thread."""
+        return drain_queue(
+            db.engine,
+            self.backend,
+            self.registry,
+            self.lock_directory,
+            wait_for_lock=wait_for_lock,
+        )
+
+    def nudge(self) -> None:
+        """Get freshly committed changes indexed: now (inline) or by the indexer thread."""
+        if self.inline:
+            self.drain(wait_for_lock=True)
+            return
+        self.ensure_indexer_running()
+        self._wake.set()
+
+    def ensure_indexer_running(self) -> None:
+        """Start this process's indexer thread (again, after a fork) if it is not running."""
+        if self.inline:
+            return
+        with self._start_lock:
+            alive = self._thread is not None and self._thread.is_alive()
+            if alive and self._thread_pid == os.getpid():
+                return
+            self._thread_pid = os.getpid()
+            self._thread = threading.Thread(
+                target=self._run, name="kmrg-search-indexer", daemon=True
+            )
+            self._thread.start()
+
+    def _run(self) -> None:
+        while True:
+            self._wake.wait(self.sweep_seconds)
+            self._wake.clear()
+            try:
+                with self.app.app_context():
+                    self.drain()
+            except Exception:  # the sweep must outlive a bad batch; the rows stay queued
+                log.exception("search indexer failed; the queue will be retried")
+
+    def rebuild(self, progress: Callable[[int], None] | None = None) -> int:
+        """Rebuild the whole index from the database; return the number of documents."""
+        count = 0
+        with indexer_lock(self.lock_directory, blocking=True), Session(db.engine) as session:
+            self.backend.clear()
+            with read_only_transactions():
+                for document_type in self.registry:
+                    ids = list(document_type.indexable_ids(session))
+                    for start in range(0, len(ids), REBUILD_BATCH):
+                        chunk = ids[start : start + REBUILD_BATCH]
+                        found = document_type.load(session, chunk)
+                        with self.backend.writer() as writer:
+                            for obj in found.values():
+                                document = document_type.build(obj)
+                                if document is not None:
+                                    writer.update(document)
+                                    count += 1
+                        if progress:
+                            progress(len(chunk))
+                        session.expunge_all()
+            self.backend.optimize()
+        return count
+
+    def expected_keys(self) -> Iterable[str]:
+        """Yield the key of every document the database says should be searchable."""
+        with Session(db.engine) as session, read_only_transactions():
+            for document_type in self.registry:
+                for doc_id in document_type.indexable_ids(session):
+                    yield document_key(document_type.name, doc_id)
+
+    def check(self) -> Drift:
+        """Compare the index with the database."""
+        expected = set(self.expected_keys())
+        indexed = set(self.backend.keys())
+        return Drift(missing=sorted(expected - indexed), extra=sorted(indexed - expected))
+
+
+def make_backend(app: Flask) -> SearchBackend:
+    """Return the search backend named by KMRG_SEARCH_BACKEND."""
+    name = app.config["SEARCH_BACKEND"]
+    if name == "whoosh":
+        return WhooshBackend(app.config["SEARCH_DIR"])
+    raise RuntimeError(f"unknown search backend {name!r} (KMRG_SEARCH_BACKEND); try 'whoosh'")
+
+
+def init_search(app: Flask) -> None:
+    """Create this app's pipeline and keep its indexer sweeping while it serves requests."""
+    pipeline = SearchPipeline(app, make_backend(app), registry)
+    app.extensions[EXTENSION_KEY] = pipeline
+    app.before_request(pipeline.ensure_indexer_running)
+
+
+def get_pipeline() -> SearchPipeline:
+    """Return the current app's search pipeline."""
+    return current_app.extensions[EXTENSION_KEY]
+
+
+def nudge_indexer() -> None:
+    """Tell the current app's indexer that new changes are committed (no-op outside an app)."""
+    if has_app_context() and EXTENSION_KEY in current_app.extensions:
+        get_pipeline().nudge()

@@ -1,0 +1,70 @@
+"""The kmrg command, run in-process through Flask's CLI runner."""
+
+from __future__ import annotations
+
+from kmrg.auth.models import Role, User
+from kmrg.extensions import db
+from kmrg.organisations.models import Organisation, OrganisationKind
+
+
+def test_demo_loads_reference_data_and_people_and_is_idempotent(app, monkeypatch):
+    monkeypatch.setenv("KMRG_DEMO_PASSWORD", "demo-password-for-tests")
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=["demo"])
+    assert first.exit_code == 0, first.output
+    assert "admin@example.org / demo-password-for-tests" in first.output
+    counts = {kind: db.session.query(Organisation).filter_by(kind=kind).count()
+              for kind in (OrganisationKind.METROPOLITAN, OrganisationKind.DISTRICT,
+                           OrganisationKind.LOCAL)}
+    assert counts == {OrganisationKind.METROPOLITAN: 8, OrganisationKind.DISTRICT: 44,
+                      OrganisationKind.LOCAL: 205}
+    people = db.session.query(User).count()
+
+    second = runner.invoke(args=["demo"])
+    assert second.exit_code == 0, second.output
+    assert db.session.query(User).count() == people
+    assert all(u.email.endswith("@example.org") for u in db.session.query(User))
+
+
+def test_users_create_reads_the_password_from_stdin(app, organisation):
+    runner = app.test_cli_runner()
+    result = runner.invoke(
+        args=["users", "create", "--email", "new@example.org", "--name", "New Champion",
+              "--role", "champion", "--organisation", "buf"],
+        input="a-secret-from-stdin\n",
+    )
+    assert result.exit_code == 0, result.output
+    db.session.expire_all()
+    user = db.session.query(User).filter_by(email="new@example.org").one()
+    assert user.role is Role.CHAMPION and user.organisation.code == "BUF" and user.is_active
+
+
+def test_users_create_refuses_an_unknown_organisation(app):
+    result = app.test_cli_runner().invoke(
+        args=["users", "create", "--email", "x@example.org", "--name", "X", "--organisation",
+              "NOPE"],
+        input="a-secret-from-stdin\n",
+    )
+    assert result.exit_code != 0
+    assert "No organisation has the code" in result.output
+    assert db.session.query(User).count() == 0
+
+
+def test_search_check_reports_drift_and_rebuild_repairs_it(app, session, member):
+    from kmrg.auth.models import ProfileVisibility
+    from kmrg.search.pipeline import get_pipeline
+
+    member.profile_visibility = ProfileVisibility.PUBLIC
+    session.commit()
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["search", "check"]).exit_code == 0
+
+    get_pipeline().backend.clear()
+    drift = runner.invoke(args=["search", "check"])
+    assert drift.exit_code == 1
+    assert f"missing: profile:{member.id}" in drift.output
+
+    rebuilt = runner.invoke(args=["search", "rebuild"])
+    assert rebuilt.exit_code == 0, rebuilt.output
+    assert "Indexed 1 documents" in rebuilt.output
+    assert runner.invoke(args=["search", "check"]).exit_code == 0
