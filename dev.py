@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """Set up and run the Hub, or its tests, on a machine with nothing but Python 3.11+.
 
-    python3 dev.py run     create .venv, install, migrate, load demo content, serve on :5000
-    python3 dev.py test    create .venv, install with test tools, run the whole suite
-                           (arguments after `test` go to pytest)
+python3 dev.py run     create .venv, install, migrate, load demo content, serve on :5000
+python3 dev.py test    create .venv, install with test tools, run the whole suite
+                       (arguments after `test` go to pytest)
 """
 
 from __future__ import annotations
@@ -30,7 +30,14 @@ def ensure_venv(extras: str = "") -> None:
     stamp = str((ROOT / "pyproject.toml").stat().st_mtime)
     if not marker.exists() or marker.read_text() != stamp:
         print("Installing the Hub and its dependencies …", flush=True)
-        pip = [str(BIN / "python"), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
+        pip = [
+            str(BIN / "python"),
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+        ]
         subprocess.run([*pip, "--upgrade", "pip"], check=True)
         subprocess.run([*pip, "--editable", f".{extras}"], check=True, cwd=ROOT)
         marker.write_text(stamp)

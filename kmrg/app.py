@@ -8,8 +8,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from flask import Flask
-from werkzeug.middleware.proxy_fix import ProxyFix
+from flask import Flask, g
 
 from kmrg import database  # noqa: F401  (registers the SQLite engine events)
 from kmrg.config import load_config
@@ -47,8 +46,6 @@ def create_app(config: Mapping[str, Any] | None = None, instance_path: str | Non
 def configure(app: Flask, overrides: Mapping[str, Any]) -> None:
     app.config.update(load_config(Path(app.instance_path)))
     app.config.update(overrides)
-    if app.config["TRUST_PROXY"]:
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]
     logging.getLogger("kmrg").setLevel(logging.INFO)
 
 
@@ -67,6 +64,13 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
     login_manager.user_loader(get_user_by_session_id)
+
+    @app.before_request
+    def _start_with_empty_g() -> None:
+        # Flask-Login (the user) and Flask-WTF (the CSRF token) cache on `g`, which lives as long
+        # as the app context; a request run inside a longer one (the CLI, tests) needs its own.
+        for name in list(g):
+            g.pop(name)
 
 
 def register_security(app: Flask) -> None:

@@ -20,6 +20,10 @@ def _create_app() -> Flask:
 @click.group(cls=FlaskGroup, create_app=_create_app)
 def main() -> None:
     """KMRG Knowledge Hub management commands."""
+    from kmrg.database import declare_write_intent
+
+    # Commands write: take SQLite's write lock at the start of each transaction, never midway.
+    declare_write_intent()
 
 
 def _fail(message: str) -> None:

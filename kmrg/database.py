@@ -27,15 +27,31 @@ _write_intent: ContextVar[bool | None] = ContextVar("kmrg_write_intent", default
 def transaction_will_write() -> bool:
     """Tell whether a transaction starting now should take the write lock up front.
 
-    A request with a safe method only reads; any other request, and work outside a request (the
-    CLI, the indexer, tests calling services), may write.
+    A request with a safe method only reads and any other request may write. Outside requests,
+    work says what it intends (the CLI and the indexer's deletes declare writes); undeclared work
+    starts deferred, so a long-lived reader never holds the write lock.
     """
     explicit = _write_intent.get()
     if explicit is not None:
         return explicit
     if has_request_context():
         return request.method not in SAFE_METHODS
-    return True
+    return False
+
+
+def declare_write_intent() -> None:
+    """Make every later transaction in this context take the write lock up front (the CLI)."""
+    _write_intent.set(True)
+
+
+@contextmanager
+def write_transactions() -> Iterator[None]:
+    """Start transactions inside the block with the write lock taken up front."""
+    token = _write_intent.set(True)
+    try:
+        yield
+    finally:
+        _write_intent.reset(token)
 
 
 @contextmanager

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from flask_wtf import FlaskForm
+from wtforms.fields.choices import SelectChoice
 
 from kmrg.exceptions import ValidationError
 
@@ -14,3 +17,8 @@ def apply_validation_error(form: FlaskForm, error: ValidationError) -> None:
         field.errors = [*list(field.errors), error.message]
     else:
         form.form_errors.append(error.message)
+
+
+def choices(pairs: Iterable[tuple[str, str]]) -> list[SelectChoice]:
+    """Turn (value, label) pairs into WTForms choices (tuples are deprecated in WTForms 3.3)."""
+    return [SelectChoice(value, label) for value, label in pairs]

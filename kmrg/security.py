@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from flask import Flask, Response, request
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -58,17 +64,40 @@ def _add_security_headers(response: Response) -> Response:
         response.headers.setdefault(name, value)
     if request.is_secure:
         response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
-        # Cookies are marked Secure whenever the Hub is reached over HTTPS, whatever the config.
-        cookies = response.headers.getlist("Set-Cookie")
-        if cookies:
-            response.headers.remove("Set-Cookie")
-            for cookie in cookies:
-                if "; secure" not in cookie.lower():
-                    cookie += "; Secure"
-                response.headers.add("Set-Cookie", cookie)
     return response
 
 
+class SecureCookiesOverHttps:
+    """Mark every cookie Secure when the request came over HTTPS.
+
+    Works at the WSGI edge because the session and remember-me cookies are only added after the
+    app's own response hooks have run; the same deployment may also be reached over plain HTTP on
+    a developer's machine, so a fixed SESSION_COOKIE_SECURE would not do.
+    """
+
+    def __init__(self, wsgi_app: WSGIApplication) -> None:
+        self.wsgi_app = wsgi_app
+
+    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        if environ.get("wsgi.url_scheme") != "https":
+            return self.wsgi_app(environ, start_response)
+
+        def start_secure(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+            headers = [
+                (name, value + "; Secure")
+                if name.lower() == "set-cookie" and "; secure" not in value.lower()
+                else (name, value)
+                for name, value in headers
+            ]
+            return start_response(status, headers, exc_info)
+
+        return self.wsgi_app(environ, start_secure)
+
+
 def init_security(app: Flask) -> None:
-    """Attach security headers to every response."""
+    """Attach security headers to every response and secure cookies over HTTPS."""
     app.after_request(_add_security_headers)
+    app.wsgi_app = SecureCookiesOverHttps(app.wsgi_app)  # type: ignore[method-assign]
+    if app.config["TRUST_PROXY"]:
+        # Outermost, so the scheme the proxy saw is known before cookies are judged.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]

@@ -119,16 +119,22 @@ def outbox(app: Flask) -> list:
 @pytest.fixture
 def organisation(session: Session) -> Organisation:
     return factories.make_organisation(
-        session, code="BUF", name="Buffalo City Metropolitan Municipality",
-        kind=OrganisationKind.METROPOLITAN, province=Province.EC,
+        session,
+        code="BUF",
+        name="Buffalo City Metropolitan Municipality",
+        kind=OrganisationKind.METROPOLITAN,
+        province=Province.EC,
     )
 
 
 @pytest.fixture
 def other_organisation(session: Session) -> Organisation:
     return factories.make_organisation(
-        session, code="KZN225", name="Msunduzi Local Municipality",
-        kind=OrganisationKind.LOCAL, province=Province.KZN,
+        session,
+        code="KZN225",
+        name="Msunduzi Local Municipality",
+        kind=OrganisationKind.LOCAL,
+        province=Province.KZN,
     )
 
 
@@ -147,7 +153,9 @@ def champion(session: Session, organisation: Organisation) -> User:
 @pytest.fixture
 def member(session: Session, organisation: Organisation) -> User:
     return factories.make_user(
-        session, name="Sipho Member", organisation=organisation,
+        session,
+        name="Sipho Member",
+        organisation=organisation,
         profile_visibility=ProfileVisibility.MEMBERS,
     )
 
@@ -155,7 +163,9 @@ def member(session: Session, organisation: Organisation) -> User:
 @pytest.fixture
 def applicant(session: Session, organisation: Organisation) -> User:
     return factories.make_user(
-        session, name="Lerato Applicant", organisation=organisation,
+        session,
+        name="Lerato Applicant",
+        organisation=organisation,
         status=AccountStatus.PENDING,
     )
 

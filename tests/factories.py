@@ -31,7 +31,9 @@ def make_organisation(
 ) -> Organisation:
     number = next(_counter)
     organisation = Organisation(
-        code=code or f"TST{number}", name=name or f"Test Municipality {number}", kind=kind,
+        code=code or f"TST{number}",
+        name=name or f"Test Municipality {number}",
+        kind=kind,
         province=province,
     )
     session.add(organisation)
@@ -79,12 +81,17 @@ def make_theme(session: Session, name: str = "Revenue collection") -> Theme:
 _CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 
 
-def csrf_token(client: FlaskClient, path: str = "/login") -> str:
-    """Return a CSRF token valid for the client's session, read from a real form."""
-    response = client.get(path)
-    match = _CSRF.search(response.get_data(as_text=True))
-    assert match, f"no CSRF token on {path}"
-    return match.group(1)
+def csrf_token(client: FlaskClient, path: str | None = None) -> str:
+    """Return a CSRF token valid for the client's session, read from a real form.
+
+    Signed in, the header's sign-out form on the home page carries one; signed out, the sign-in
+    form does.
+    """
+    for candidate in [path] if path else ["/", "/login"]:
+        match = _CSRF.search(client.get(candidate).get_data(as_text=True))
+        if match:
+            return match.group(1)
+    raise AssertionError(f"no CSRF token on {path or '/ or /login'}")
 
 
 def post(client: FlaskClient, path: str, data: dict | None = None, **kwargs) -> TestResponse:

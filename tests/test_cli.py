@@ -13,11 +13,19 @@ def test_demo_loads_reference_data_and_people_and_is_idempotent(app, monkeypatch
     first = runner.invoke(args=["demo"])
     assert first.exit_code == 0, first.output
     assert "admin@example.org / demo-password-for-tests" in first.output
-    counts = {kind: db.session.query(Organisation).filter_by(kind=kind).count()
-              for kind in (OrganisationKind.METROPOLITAN, OrganisationKind.DISTRICT,
-                           OrganisationKind.LOCAL)}
-    assert counts == {OrganisationKind.METROPOLITAN: 8, OrganisationKind.DISTRICT: 44,
-                      OrganisationKind.LOCAL: 205}
+    counts = {
+        kind: db.session.query(Organisation).filter_by(kind=kind).count()
+        for kind in (
+            OrganisationKind.METROPOLITAN,
+            OrganisationKind.DISTRICT,
+            OrganisationKind.LOCAL,
+        )
+    }
+    assert counts == {
+        OrganisationKind.METROPOLITAN: 8,
+        OrganisationKind.DISTRICT: 44,
+        OrganisationKind.LOCAL: 205,
+    }
     people = db.session.query(User).count()
 
     second = runner.invoke(args=["demo"])
@@ -29,8 +37,18 @@ def test_demo_loads_reference_data_and_people_and_is_idempotent(app, monkeypatch
 def test_users_create_reads_the_password_from_stdin(app, organisation):
     runner = app.test_cli_runner()
     result = runner.invoke(
-        args=["users", "create", "--email", "new@example.org", "--name", "New Champion",
-              "--role", "champion", "--organisation", "buf"],
+        args=[
+            "users",
+            "create",
+            "--email",
+            "new@example.org",
+            "--name",
+            "New Champion",
+            "--role",
+            "champion",
+            "--organisation",
+            "buf",
+        ],
         input="a-secret-from-stdin\n",
     )
     assert result.exit_code == 0, result.output
@@ -41,8 +59,16 @@ def test_users_create_reads_the_password_from_stdin(app, organisation):
 
 def test_users_create_refuses_an_unknown_organisation(app):
     result = app.test_cli_runner().invoke(
-        args=["users", "create", "--email", "x@example.org", "--name", "X", "--organisation",
-              "NOPE"],
+        args=[
+            "users",
+            "create",
+            "--email",
+            "x@example.org",
+            "--name",
+            "X",
+            "--organisation",
+            "NOPE",
+        ],
         input="a-secret-from-stdin\n",
     )
     assert result.exit_code != 0

@@ -23,7 +23,7 @@ def test_every_page_carries_security_headers(client):
 
 def test_session_cookie_is_httponly_and_lax(client, member):
     sign_in(client, member)
-    cookie = client.get_cookie("kmrg_session")
+    cookie = client.get_cookie("kmrg_session", domain="hub.test")
     assert cookie.http_only
     assert cookie.same_site == "Lax"
     assert not cookie.secure  # plain http on a developer machine
@@ -66,8 +66,10 @@ def test_sign_in_is_rate_limited_per_account(migrated, tmp_path, member):
     client = app.test_client()
     token = csrf_token(client)
     statuses = [
-        client.post("/login", data={"csrf_token": token, "email": member.email,
-                                    "password": "wrong-password"}).status_code
+        client.post(
+            "/login",
+            data={"csrf_token": token, "email": member.email, "password": "wrong-password"},
+        ).status_code
         for _ in range(11)
     ]
     assert statuses[:10] == [200] * 10
@@ -76,8 +78,10 @@ def test_sign_in_is_rate_limited_per_account(migrated, tmp_path, member):
         "/login", data={"csrf_token": token, "email": member.email, "password": "x"}
     ).get_data(as_text=True)
     # Another account from the same address is still allowed a try.
-    other = client.post("/login", data={"csrf_token": token, "email": "other@example.org",
-                                        "password": "wrong-password"})
+    other = client.post(
+        "/login",
+        data={"csrf_token": token, "email": "other@example.org", "password": "wrong-password"},
+    )
     assert other.status_code == 200
 
 
@@ -86,8 +90,14 @@ def test_sign_in_is_rate_limited_per_address(migrated, tmp_path, member):
     client = app.test_client()
     token = csrf_token(client)
     statuses = [
-        client.post("/login", data={"csrf_token": token, "email": f"user{i}@example.org",
-                                    "password": "wrong-password"}).status_code
+        client.post(
+            "/login",
+            data={
+                "csrf_token": token,
+                "email": f"user{i}@example.org",
+                "password": "wrong-password",
+            },
+        ).status_code
         for i in range(31)
     ]
     assert 429 not in statuses[:30]

@@ -11,6 +11,7 @@ from kmrg.auth.models import AccountStatus, Role, User
 from kmrg.auth.queries import pending_applications_for, users_query
 from kmrg.exceptions import PermissionDenied, ValidationError
 from kmrg.extensions import db
+from kmrg.forms import choices
 from kmrg.organisations.queries import get_organisation_by_code, organisation_choices
 
 
@@ -70,9 +71,9 @@ def show_user(user_id: int):
     organisation_form = UserOrganisationForm(
         organisation=user.organisation.code if user.organisation else ""
     )
-    organisation_form.organisation.choices = [("", "— none —")] + [
-        (code, label) for code, label in organisation_choices(db.session)
-    ]
+    organisation_form.organisation.choices = choices(
+        [("", "— none —"), *organisation_choices(db.session)]
+    )
     return render_template(
         "auth/admin/user.html",
         user=user,
@@ -161,7 +162,7 @@ def change_user_role(user_id: int):
 def assign_user_organisation(user_id: int):
     user = _get_user_or_404(user_id)
     form = UserOrganisationForm()
-    form.organisation.choices = [("", "")] + organisation_choices(db.session)
+    form.organisation.choices = choices([("", ""), *organisation_choices(db.session)])
     if not form.validate_on_submit():
         abort(400)
     organisation = (

@@ -16,6 +16,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
 from kmrg.auth.models import ProfileVisibility, Role
+from kmrg.forms import choices
 
 
 class RegistrationForm(FlaskForm):
@@ -121,7 +122,7 @@ class AccountForm(FlaskForm):
     job_title = StringField("Job title", validators=[Optional(), Length(max=120)])
     profile_visibility = RadioField(
         "Who may see your name, organisation and job title",
-        choices=[(v.value, v.label) for v in ProfileVisibility],
+        choices=choices((v.value, v.label) for v in ProfileVisibility),
     )
     version = HiddenField()
     submit = SubmitField("Save")
@@ -136,7 +137,7 @@ class UserStatusForm(FlaskForm):
 
 
 class UserRoleForm(FlaskForm):
-    role = SelectField("Role", choices=[(r.value, r.label) for r in Role])
+    role = SelectField("Role", choices=choices((r.value, r.label) for r in Role))
     submit = SubmitField("Change role")
 
 

@@ -27,7 +27,7 @@ def can_review_applications(user: Any) -> bool:
 
 
 def can_approve_user(actor: Any, applicant: User) -> bool:
-    """A champion of the applicant's organisation, or an administrator, approves a pending account."""
+    """A champion of the applicant's organisation, or an administrator, approves an application."""
     if applicant.status is not AccountStatus.PENDING or not _is_active(actor):
         return False
     if is_admin(actor):

@@ -241,7 +241,7 @@ def record_sign_in(session: Session, user: User) -> None:
 
 
 def end_all_sessions(session: Session, user: User) -> None:
-    """Sign the person out everywhere: every earlier session and remember-me cookie stops working."""
+    """Sign the person out everywhere: every earlier session and remember-me cookie stops."""
     user.session_token = new_session_token()
 
 

@@ -81,4 +81,4 @@ def count_by_kind(session: Session) -> dict[OrganisationKind, int]:
         .where(Organisation.is_retired.is_(False))
         .group_by(Organisation.kind)
     )
-    return {kind: count for kind, count in rows}
+    return dict(rows.tuples().all())

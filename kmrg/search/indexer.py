@@ -19,7 +19,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from kmrg.database import read_only_transactions
+from kmrg.database import read_only_transactions, write_transactions
 from kmrg.search.backend import SearchBackend
 from kmrg.search.models import SearchQueueEntry
 from kmrg.search.registry import SearchRegistry, document_key
@@ -101,8 +101,11 @@ def drain_queue(
                 entry_ids = _index_batch(session, backend, registry)
                 if not entry_ids:
                     break
-                session.execute(delete(SearchQueueEntry).where(SearchQueueEntry.id.in_(entry_ids)))
-                session.commit()
+                with write_transactions():
+                    session.execute(
+                        delete(SearchQueueEntry).where(SearchQueueEntry.id.in_(entry_ids))
+                    )
+                    session.commit()
                 done += len(entry_ids)
     if done:
         log.debug("indexed %d queued documents", done)

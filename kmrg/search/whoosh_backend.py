@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import re
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -12,7 +14,7 @@ from whoosh.analysis import StemmingAnalyzer
 from whoosh.fields import ID, KEYWORD, TEXT, Schema
 from whoosh.lang.porter2 import stem as porter2_stem
 from whoosh.qparser import MultifieldParser, OrGroup
-from whoosh.query import Or, Term
+from whoosh.query import And, Or, Phrase, Query, Term
 from whoosh.searching import Searcher
 from whoosh.writing import IndexWriter as WhooshWriter
 
@@ -31,6 +33,33 @@ SCHEMA = Schema(
     body=TEXT(analyzer=ANALYZER),
     tags=KEYWORD(lowercase=True, commas=True, scorable=True, field_boost=2.0),
 )
+SEARCH_FIELDS = ["title", "body", "tags"]
+
+# Plain OR, without OrGroup.factory's coordination factor: that factor multiplies every score by
+# (n - 1) / n, n being the query's terms that exist in a segment, so a one-word query found in one
+# field only scored 0 for every document (no ranking, and type weights multiplied nothing).
+PARSER = MultifieldParser(SEARCH_FIELDS, schema=SCHEMA, group=OrGroup)
+# For text the full syntax cannot take: Whoosh's parser raises IndexError or AssertionError on
+# junk such as "( NOT AND AND"; words alone, without operators, always parse.
+PLAIN_PARSER = MultifieldParser(SEARCH_FIELDS, schema=SCHEMA, group=OrGroup, plugins=[])
+WORD = re.compile(r"\w+")
+
+
+def parse_query(text: str) -> Query:
+    """Parse what a visitor typed; fall back to its plain words when the syntax is broken."""
+    try:
+        query = PARSER.parse(text)
+    except Exception:  # Whoosh's parser fails in many ways on malformed syntax
+        query = PLAIN_PARSER.parse(" ".join(WORD.findall(text)))
+    return query.accept(_phrase_without_positions)
+
+
+def _phrase_without_positions(query: Query) -> Query:
+    # A phrase on a field that stores no positions (tags) raises QueryError when searched; there
+    # every word must simply be present.
+    if isinstance(query, Phrase) and not SCHEMA[query.fieldname].supports("positions"):
+        return And([Term(query.fieldname, word) for word in query.words])
+    return query
 
 
 class _Writer:
@@ -58,6 +87,7 @@ class WhooshBackend:
     def __init__(self, directory: str | Path) -> None:
         self.directory = Path(directory)
         self._searcher: Searcher | None = None
+        self._searcher_stamp: tuple[int, int, int] | None = None
         self._lock = threading.Lock()
 
     def _index(self) -> index.Index:
@@ -65,6 +95,17 @@ class WhooshBackend:
         if index.exists_in(str(self.directory)):
             return index.open_dir(str(self.directory))
         return index.create_in(str(self.directory), SCHEMA)
+
+    def _stamp(self, ix: index.Index) -> tuple[int, int, int]:
+        # The generation alone is not enough: clear() (a rebuild, maybe in another process)
+        # starts again at generation 0, and the rebuilt index can reach the generation a searcher
+        # was opened at. The table of contents file of that generation is then a new file.
+        generation = ix.latest_generation()
+        try:
+            toc = os.stat(self.directory / f"_{ix.indexname}_{generation}.toc")
+        except FileNotFoundError:
+            return (generation, 0, 0)
+        return (generation, toc.st_ino, toc.st_mtime_ns)
 
     @contextmanager
     def writer(self) -> Iterator[_Writer]:
@@ -79,12 +120,18 @@ class WhooshBackend:
         writer.commit()
 
     def _current_searcher(self) -> Searcher:
-        # Opening a searcher per query costs ~100 ms at 100k documents; refresh() is ~free when
-        # nothing changed and reopens only the segments that did.
-        if self._searcher is None:
-            self._searcher = self._index().searcher()
-        else:
-            self._searcher = self._searcher.refresh()
+        # Opening a searcher per query costs ~100 ms at 100k documents with compound segments
+        # (well under 1 ms without): keep one and reopen it only when the index changed. Not with
+        # Searcher.refresh(): whoosh-reloaded 2.7.5's reader reuse keeps the replaced segments,
+        # so a refreshed searcher returns updated documents twice and deleted ones still.
+        ix = self._index()
+        stamp = self._stamp(ix)
+        if self._searcher is None or stamp != self._searcher_stamp:
+            if self._searcher is not None:
+                self._searcher.close()
+                self._searcher = None
+            self._searcher = ix.searcher()
+            self._searcher_stamp = stamp
         return self._searcher
 
     def search(
@@ -94,10 +141,7 @@ class WhooshBackend:
         doc_types: Sequence[str] | None = None,
         limit: int = 200,
     ) -> list[Hit]:
-        parser = MultifieldParser(
-            ["title", "body", "tags"], schema=SCHEMA, group=OrGroup.factory(0.9)
-        )
-        query = parser.parse(text)
+        query = parse_query(text)
         allowed = Or([Term("audience", audience) for audience in audiences])
         if doc_types:
             allowed = allowed & Or([Term("doc_type", name) for name in doc_types])
@@ -134,16 +178,18 @@ class WhooshBackend:
         )
 
     def keys(self) -> Iterator[str]:
+        # Collected under the lock, so a caller that stops early cannot keep searches waiting.
         with self._lock:
             searcher = self._current_searcher()
-            for fields in searcher.all_stored_fields():
-                yield fields["key"]
+            keys = [fields["key"] for fields in searcher.all_stored_fields()]
+        return iter(keys)
 
     def clear(self) -> None:
         with self._lock:
             if self._searcher is not None:
                 self._searcher.close()
                 self._searcher = None
+                self._searcher_stamp = None
             self.directory.mkdir(parents=True, exist_ok=True)
             index.create_in(str(self.directory), SCHEMA)
 
@@ -155,3 +201,4 @@ class WhooshBackend:
             if self._searcher is not None:
                 self._searcher.close()
                 self._searcher = None
+                self._searcher_stamp = None

@@ -42,9 +42,7 @@ def test_registration_creates_a_pending_member_and_tells_applicant_and_approvers
     assert "waiting for approval" in to_applicant.get_content()
 
 
-def test_registration_sends_nothing_when_the_transaction_rolls_back(
-    session, organisation, outbox
-):
+def test_registration_sends_nothing_when_the_transaction_rolls_back(session, organisation, outbox):
     register(session, organisation)
     session.rollback()
 
@@ -71,9 +69,7 @@ def test_registration_refuses_a_taken_address_in_any_case(session, organisation,
         register(session, organisation, email=member.email.upper())
 
 
-def test_champion_approves_applicant_of_own_organisation(
-    session, champion, applicant, outbox
-):
+def test_champion_approves_applicant_of_own_organisation(session, champion, applicant, outbox):
     services.approve_user(session, champion, applicant)
     session.commit()
 
@@ -159,9 +155,7 @@ def test_champion_needs_an_organisation(session, admin):
         services.change_role(session, admin, loner, Role.CHAMPION)
 
 
-def test_role_and_organisation_changes_are_audited(
-    session, admin, member, other_organisation
-):
+def test_role_and_organisation_changes_are_audited(session, admin, member, other_organisation):
     services.change_role(session, admin, member, Role.CHAMPION)
     services.assign_organisation(session, admin, member, other_organisation)
     session.commit()
@@ -175,22 +169,35 @@ def test_role_and_organisation_changes_are_audited(
 def test_stale_account_edit_is_refused(session, member):
     stale_version = member.version
     services.update_account(
-        session, member, name="Sipho M", job_title="", profile_visibility=ProfileVisibility.PUBLIC,
+        session,
+        member,
+        name="Sipho M",
+        job_title="",
+        profile_visibility=ProfileVisibility.PUBLIC,
         expected_version=stale_version,
     )
     session.commit()
     with pytest.raises(StaleEditError):
         services.update_account(
-            session, member, name="Sipho X", job_title="",
-            profile_visibility=ProfileVisibility.HIDDEN, expected_version=stale_version,
+            session,
+            member,
+            name="Sipho X",
+            job_title="",
+            profile_visibility=ProfileVisibility.HIDDEN,
+            expected_version=stale_version,
         )
     assert member.name == "Sipho M"
 
 
 def test_create_active_user_from_the_command_line(session, organisation):
     user = services.create_active_user(
-        session, None, name="Cli Person", email="cli@example.org", role=Role.CHAMPION,
-        organisation=organisation, password="command-line-secret",
+        session,
+        None,
+        name="Cli Person",
+        email="cli@example.org",
+        role=Role.CHAMPION,
+        organisation=organisation,
+        password="command-line-secret",
     )
     session.commit()
     assert user.is_active

@@ -22,29 +22,43 @@ def test_register_page_lists_organisations_to_pick_from(client, organisation):
 
 
 def test_registration_leaves_the_account_pending(client, organisation, outbox):
-    response = post(client, "/register", {
-        "name": "Lindiwe Zulu", "email": "lindiwe@example.org",
-        "organisation": "Buffalo City Metropolitan Municipality (BUF)",
-        "job_title": "Records manager", "password": "river-stone-harvest-7",
-        "confirm": "river-stone-harvest-7",
-    })
+    response = post(
+        client,
+        "/register",
+        {
+            "name": "Lindiwe Zulu",
+            "email": "lindiwe@example.org",
+            "organisation": "Buffalo City Metropolitan Municipality (BUF)",
+            "job_title": "Records manager",
+            "password": "river-stone-harvest-7",
+            "confirm": "river-stone-harvest-7",
+        },
+    )
     assert response.status_code == 200
     assert "waiting for approval" in response.get_data(as_text=True)
     user = db.session.query(User).filter_by(email="lindiwe@example.org").one()
     assert user.status is AccountStatus.PENDING
     assert any(m["To"] == "lindiwe@example.org" for m in outbox)
 
-    login = post(client, "/login", {"email": "lindiwe@example.org",
-                                    "password": "river-stone-harvest-7"})
+    login = post(
+        client, "/login", {"email": "lindiwe@example.org", "password": "river-stone-harvest-7"}
+    )
     assert "waiting for approval" in login.get_data(as_text=True)
     assert client.get("/account").status_code == 302
 
 
 def test_registration_with_an_unknown_organisation_changes_nothing(client, organisation):
-    response = post(client, "/register", {
-        "name": "Lindiwe Zulu", "email": "lindiwe@example.org", "organisation": "Atlantis",
-        "password": "river-stone-harvest-7", "confirm": "river-stone-harvest-7",
-    })
+    response = post(
+        client,
+        "/register",
+        {
+            "name": "Lindiwe Zulu",
+            "email": "lindiwe@example.org",
+            "organisation": "Atlantis",
+            "password": "river-stone-harvest-7",
+            "confirm": "river-stone-harvest-7",
+        },
+    )
     assert "Choose your organisation from the list" in response.get_data(as_text=True)
     assert db.session.query(User).count() == 0
 
@@ -70,7 +84,7 @@ def test_logout_makes_every_earlier_session_cookie_stop_working(app, member):
     phone, laptop = app.test_client(), app.test_client()
     sign_in(phone, member)
     sign_in(laptop, member)
-    stolen_cookie = phone.get_cookie("kmrg_session").value
+    stolen_cookie = phone.get_cookie("kmrg_session", domain="hub.test").value
 
     post(laptop, "/logout")
 
@@ -83,15 +97,21 @@ def test_logout_makes_every_earlier_session_cookie_stop_working(app, member):
 def test_remember_me_cookie_stops_working_after_password_change(app, member):
     browser = app.test_client()
     post(browser, "/login", {"email": member.email, "password": PASSWORD, "remember": "y"})
-    remember = browser.get_cookie("kmrg_remember")
+    remember = browser.get_cookie("kmrg_remember", domain="hub.test")
     assert remember is not None
     other = app.test_client()
     sign_in(other, member)
 
-    response = post(other, "/account/password", {
-        "pw-current_password": PASSWORD, "pw-password": "a-fresh-passphrase-9",
-        "pw-confirm": "a-fresh-passphrase-9",
-    })
+    response = post(
+        other,
+        "/account/password",
+        {
+            "pw-csrf_token": csrf_token(other),
+            "pw-current_password": PASSWORD,
+            "pw-password": "a-fresh-passphrase-9",
+            "pw-confirm": "a-fresh-passphrase-9",
+        },
+    )
     assert response.status_code == 302
     assert other.get("/account").status_code == 200  # the changer stays signed in
 
@@ -135,10 +155,15 @@ def test_next_within_the_hub_is_followed(client, member):
     page = client.get("/login?next=/organisations/BUF").get_data(as_text=True)
     assert 'value="/organisations/BUF"' in page
     token = csrf_token(client)
-    response = client.post("/login", data={
-        "csrf_token": token, "email": member.email, "password": PASSWORD,
-        "next": "/organisations/BUF",
-    })
+    response = client.post(
+        "/login",
+        data={
+            "csrf_token": token,
+            "email": member.email,
+            "password": PASSWORD,
+            "next": "/organisations/BUF",
+        },
+    )
     assert response.headers["Location"] == "/organisations/BUF"
 
 
@@ -150,10 +175,17 @@ def test_password_reset_by_emailed_link(client, member, outbox):
 
     form = client.get(path)
     assert form.status_code == 200
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"',
-                      form.get_data(as_text=True)).group(1)
-    response = client.post(path, data={"csrf_token": token, "password": "new-secret-phrase-1",
-                                       "confirm": "new-secret-phrase-1"})
+    token = re.search(
+        r'name="csrf_token" type="hidden" value="([^"]+)"', form.get_data(as_text=True)
+    ).group(1)
+    response = client.post(
+        path,
+        data={
+            "csrf_token": token,
+            "password": "new-secret-phrase-1",
+            "confirm": "new-secret-phrase-1",
+        },
+    )
     assert response.headers["Location"] == "/login"
     sign_in(client, member, "new-secret-phrase-1")
 
@@ -214,13 +246,29 @@ def test_account_page_changes_visibility(client, member):
     sign_in(client, member)
     page = client.get("/account").get_data(as_text=True)
     version = re.search(r'name="version" type="hidden" value="(\d+)"', page).group(1)
-    response = post(client, "/account", {"name": "Sipho Member", "job_title": "Analyst",
-                                         "profile_visibility": "public", "version": version})
+    response = post(
+        client,
+        "/account",
+        {
+            "name": "Sipho Member",
+            "job_title": "Analyst",
+            "profile_visibility": "public",
+            "version": version,
+        },
+    )
     assert response.status_code == 302
     assert reload(member).profile_visibility.value == "public"
 
-    stale = post(client, "/account", {"name": "Overwritten", "job_title": "",
-                                      "profile_visibility": "hidden", "version": version})
+    stale = post(
+        client,
+        "/account",
+        {
+            "name": "Overwritten",
+            "job_title": "",
+            "profile_visibility": "hidden",
+            "version": version,
+        },
+    )
     assert "changed elsewhere" in stale.get_data(as_text=True)
     assert 'value="Overwritten"' in stale.get_data(as_text=True)  # their text is kept
     assert reload(member).name == "Sipho Member"
@@ -248,8 +296,10 @@ def test_state_changing_urls_refuse_get(client, admin, applicant, path):
     assert client.get(path.format(id=applicant.id)).status_code == 405
 
 
-@pytest.mark.parametrize("path", [*STATE_CHANGING, "/login", "/register", "/account",
-                                  "/account/password", "/password/reset"])
+@pytest.mark.parametrize(
+    "path",
+    [*STATE_CHANGING, "/login", "/register", "/account", "/account/password", "/password/reset"],
+)
 def test_state_changing_urls_require_csrf(client, admin, applicant, path):
     sign_in(client, admin)
     response = client.post(path.format(id=applicant.id), data={"role": "admin"})

@@ -1,0 +1,23 @@
+"""Who may open the administrators' dashboard, as a table."""
+
+from __future__ import annotations
+
+import pytest
+from flask_login import AnonymousUserMixin
+
+from kmrg.admin import permissions
+
+
+@pytest.mark.parametrize(
+    ("role", "allowed"),
+    [
+        ("anonymous", False),
+        ("applicant", False),
+        ("member", False),
+        ("champion", False),
+        ("admin", True),
+    ],
+)
+def test_can_view_dashboard(request, role, allowed):
+    actor = AnonymousUserMixin() if role == "anonymous" else request.getfixturevalue(role)
+    assert permissions.can_view_dashboard(actor) is allowed
