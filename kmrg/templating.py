@@ -42,7 +42,7 @@ def init_templating(app: Flask) -> None:
     def _globals() -> dict[str, object]:
         values: dict[str, object] = {"perms": permissions, "navigation": NAVIGATION}
         if has_request_context():  # e-mails are rendered outside requests and need no form
-            values["logout_form"] = LogoutForm()
+            values["logout_form"] = LogoutForm(formdata=None)
         return values
 
     app.jinja_env.filters["date"] = format_date

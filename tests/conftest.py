@@ -61,7 +61,25 @@ def make_app(database_url: str, tmp_path: Path, **overrides: object) -> Flask:
         "SERVER_NAME": "hub.test",
     }
     config.update(overrides)
-    return create_app(config, instance_path=str(tmp_path / "instance"))
+    app = create_app(config, instance_path=str(tmp_path / "instance"))
+    _created_apps.append(app)
+    return app
+
+
+_created_apps: list[Flask] = []
+
+
+@pytest.fixture(autouse=True)
+def _close_every_app_after_the_test() -> Iterator[None]:
+    """Close the connections and searchers of every app a test made, so none leak."""
+    yield
+    while _created_apps:
+        made = _created_apps.pop()
+        with made.app_context():
+            db.session.remove()
+            for engine in db.engines.values():
+                engine.dispose()
+            made.extensions["kmrg.search"].backend.close()
 
 
 @pytest.fixture(scope="session")

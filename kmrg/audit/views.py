@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import abort, render_template, request
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from sqlalchemy.orm import InstrumentedAttribute
 
 from kmrg.audit import blueprint, permissions
 from kmrg.audit.models import AuditEvent
@@ -14,7 +15,7 @@ from kmrg.extensions import db
 PER_PAGE = 50
 
 
-def _distinct(column) -> list[str]:
+def _distinct(column: InstrumentedAttribute[str]) -> list[str]:
     return list(db.session.scalars(select(column).distinct().order_by(column)))
 
 

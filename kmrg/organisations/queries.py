@@ -81,4 +81,4 @@ def count_by_kind(session: Session) -> dict[OrganisationKind, int]:
         .where(Organisation.is_retired.is_(False))
         .group_by(Organisation.kind)
     )
-    return dict(rows.tuples().all())
+    return {kind: count for kind, count in rows}  # noqa: C416 (rows are Row objects)

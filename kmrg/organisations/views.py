@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import Select, or_, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm.exc import StaleDataError
 
 from kmrg.auth.models import Role
@@ -49,17 +49,18 @@ def _require_manager() -> None:
         abort(403)
 
 
+def _province_group(value: str) -> str | None:
+    """Return the group name organisations_by_province uses for a ?province= value."""
+    if value == NATIONAL:
+        return "National"
+    return Province(value).label if value in Province._value2member_map_ else None
+
+
 @blueprint.route("/organisations/")
 def list_organisations():
     province = request.args.get("province", "")
     kind = request.args.get("kind", "")
-    province_name = (
-        "National"
-        if province == NATIONAL
-        else Province(province).label
-        if province in Province._value2member_map_
-        else None
-    )
+    province_name = _province_group(province)
     chosen_kind = OrganisationKind(kind) if kind in OrganisationKind._value2member_map_ else None
     grouped = organisations_by_province(db.session)
     if province_name:
@@ -103,7 +104,7 @@ def show_organisation(code: str):
 
 
 def _admin_organisations_query(text: str) -> Select[tuple[Organisation]]:
-    query = select(Organisation).order_by(Organisation.name, Organisation.code)
+    query = select(Organisation).order_by(func.lower(Organisation.name), Organisation.code)
     if text:
         pattern = f"%{text.lower()}%"
         query = query.where(or_(Organisation.name.ilike(pattern), Organisation.code.ilike(pattern)))
@@ -126,7 +127,7 @@ def _fill_create_choices(form: OrganisationCreateForm) -> None:
     districts = db.session.scalars(
         select(Organisation)
         .where(Organisation.kind == OrganisationKind.DISTRICT, Organisation.is_retired.is_(False))
-        .order_by(Organisation.name)
+        .order_by(func.lower(Organisation.name))
     )
     form.district.choices = [("", "None")] + [(d.code, f"{d.name} ({d.code})") for d in districts]
 

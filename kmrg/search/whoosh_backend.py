@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 import threading
 from collections.abc import Iterator, Sequence
@@ -87,25 +86,32 @@ class WhooshBackend:
     def __init__(self, directory: str | Path) -> None:
         self.directory = Path(directory)
         self._searcher: Searcher | None = None
-        self._searcher_stamp: tuple[int, int, int] | None = None
+        self._searcher_stamp: tuple[int, bytes] | None = None
+        self._ix: index.Index | None = None
         self._lock = threading.Lock()
 
     def _index(self) -> index.Index:
-        self.directory.mkdir(parents=True, exist_ok=True)
-        if index.exists_in(str(self.directory)):
-            return index.open_dir(str(self.directory))
-        return index.create_in(str(self.directory), SCHEMA)
+        # The index object holds no state of its own (each reader reads the table of contents
+        # afresh), so one serves the process for good.
+        if self._ix is None:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            if index.exists_in(str(self.directory)):
+                self._ix = index.open_dir(str(self.directory))
+            else:
+                self._ix = index.create_in(str(self.directory), SCHEMA)
+        return self._ix
 
-    def _stamp(self, ix: index.Index) -> tuple[int, int, int]:
+    def _stamp(self, ix: index.Index) -> tuple[int, bytes]:
         # The generation alone is not enough: clear() (a rebuild, maybe in another process)
         # starts again at generation 0, and the rebuilt index can reach the generation a searcher
-        # was opened at. The table of contents file of that generation is then a new file.
+        # was opened at. The table of contents of a generation (a few hundred bytes) names its
+        # segments, whose ids are random: equal contents, same index.
         generation = ix.latest_generation()
         try:
-            toc = os.stat(self.directory / f"_{ix.indexname}_{generation}.toc")
-        except FileNotFoundError:
-            return (generation, 0, 0)
-        return (generation, toc.st_ino, toc.st_mtime_ns)
+            toc = (self.directory / f"_{ix.indexname}_{generation}.toc").read_bytes()
+        except FileNotFoundError:  # replaced by a newer generation meanwhile
+            toc = b""
+        return (generation, toc)
 
     @contextmanager
     def writer(self) -> Iterator[_Writer]:
@@ -191,7 +197,7 @@ class WhooshBackend:
                 self._searcher = None
                 self._searcher_stamp = None
             self.directory.mkdir(parents=True, exist_ok=True)
-            index.create_in(str(self.directory), SCHEMA)
+            self._ix = index.create_in(str(self.directory), SCHEMA)
 
     def optimize(self) -> None:
         self._index().writer(compound=False).commit(optimize=True)

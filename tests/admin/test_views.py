@@ -40,8 +40,13 @@ def test_the_dashboard_counts_what_needs_looking_after(
     assert "2 active users</a>" in text
     assert "1 organisation</a>" in text
     assert "1 theme</a>" in text
-    for link in ["/admin/users/pending", "/admin/users/", "/admin/organisations/",
-                 "/admin/themes/", "/admin/audit/"]:
+    for link in [
+        "/admin/users/pending",
+        "/admin/users/",
+        "/admin/organisations/",
+        "/admin/themes/",
+        "/admin/audit/",
+    ]:
         assert f'href="{link}' in page
     assert "Nothing has changed yet." in page
 

@@ -19,7 +19,9 @@ def test_an_event_names_its_actor_and_target(session, admin, organisation):
     assert event.actor is admin
     assert event.actor_label == f"Ayanda Admin <{admin.email}>"
     assert (event.action, event.target_type, event.target_id, event.target_label) == (
-        "organisation.renamed", "organisations", str(organisation.id),
+        "organisation.renamed",
+        "organisations",
+        str(organisation.id),
         "Buffalo City Metropolitan Municipality",
     )
     assert event.summary == "Old → New"

@@ -229,9 +229,10 @@ def test_an_organisation_an_administrator_retired_stays_retired_after_a_reimport
     session.commit()
     session.expire_all()
 
-    assert session.scalar(
-        select(Organisation.is_retired).where(Organisation.code == "BUF")
-    ) is True
-    assert session.scalar(
-        select(func.count()).select_from(Organisation).where(Organisation.is_retired.is_(True))
-    ) == 1
+    assert session.scalar(select(Organisation.is_retired).where(Organisation.code == "BUF")) is True
+    assert (
+        session.scalar(
+            select(func.count()).select_from(Organisation).where(Organisation.is_retired.is_(True))
+        )
+        == 1
+    )

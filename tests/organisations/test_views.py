@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from kmrg.audit.models import AuditEvent
-from kmrg.auth.models import ProfileVisibility
+from kmrg.auth.models import ProfileVisibility, Role
 from kmrg.organisations.models import Organisation, OrganisationKind, Province
 from kmrg.organisations.services import import_reference_organisations
 from tests import factories
@@ -104,7 +104,9 @@ def people(session, organisation):
     make = factories.make_user
     return {
         visibility: make(
-            session, name=f"{visibility.value.title()} Person", organisation=organisation,
+            session,
+            name=f"{visibility.value.title()} Person",
+            organisation=organisation,
             profile_visibility=visibility,
         )
         for visibility in ProfileVisibility
@@ -119,19 +121,42 @@ def test_anonymous_visitors_see_only_people_who_chose_to_be_public(client, peopl
     assert "Hidden Person" not in page
 
 
-def test_signed_in_members_also_see_people_visible_to_members(client, people, champion):
-    sign_in(client, champion)
+@pytest.mark.parametrize("role", ["member", "outsider_champion"])
+def test_signed_in_members_also_see_people_visible_to_members(request, client, people, role):
+    sign_in(client, request.getfixturevalue(role))
     page = client.get("/organisations/BUF").get_data(as_text=True)
     assert "Public Person" in page
     assert "Members Person" in page
     assert "Hidden Person" not in page
 
 
+def test_champions_are_listed_first_and_marked(client, session, organisation, people):
+    factories.make_user(
+        session,
+        name="Zanele Champion",
+        role=Role.CHAMPION,
+        organisation=organisation,
+        profile_visibility=ProfileVisibility.PUBLIC,
+    )
+    page = client.get("/organisations/BUF").get_data(as_text=True)
+    assert page.index("Zanele Champion") < page.index("Public Person")
+    assert "KM champion" in page
+
+
+def test_administrators_see_everyone(client, people, admin):
+    sign_in(client, admin)
+    page = client.get("/organisations/BUF").get_data(as_text=True)
+    assert "Hidden Person" in page
+    assert "Members Person" in page
+
+
 def test_people_of_other_organisations_are_not_listed(
     client, session, organisation, other_organisation
 ):
     factories.make_user(
-        session, name="Elsewhere Person", organisation=other_organisation,
+        session,
+        name="Elsewhere Person",
+        organisation=other_organisation,
         profile_visibility=ProfileVisibility.PUBLIC,
     )
     assert "Elsewhere Person" not in client.get("/organisations/BUF").get_data(as_text=True)
@@ -149,8 +174,7 @@ def test_only_administrators_see_the_manage_buttons(client, organisation, member
 
 # Access to the administrators' pages.
 
-ADMIN_PAGES = ["/admin/organisations/", "/admin/organisations/new",
-               "/admin/organisations/BUF/edit"]
+ADMIN_PAGES = ["/admin/organisations/", "/admin/organisations/new", "/admin/organisations/BUF/edit"]
 ACTIONS = ["/admin/organisations/BUF/retire", "/admin/organisations/BUF/restore"]
 
 
@@ -165,7 +189,7 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, organisation, path):
 @pytest.mark.parametrize("role", ["member", "champion"])
 def test_other_roles_are_refused(request, client, organisation, path, role):
     sign_in(client, request.getfixturevalue(role))
-    response = (post(client, path) if path in ACTIONS else client.get(path))
+    response = post(client, path) if path in ACTIONS else client.get(path)
     assert response.status_code == 403
 
 
@@ -185,8 +209,17 @@ def test_actions_refuse_get(client, organisation, signed_in_admin, path):
 def test_state_changes_refuse_a_post_without_csrf_token(
     client, session, organisation, signed_in_admin, path
 ):
-    response = client.post(path, data={"code": "NEW", "name": "New", "kind": "network",
-                                       "province": "", "district": "", "version": "1"})
+    response = client.post(
+        path,
+        data={
+            "code": "NEW",
+            "name": "New",
+            "kind": "network",
+            "province": "",
+            "district": "",
+            "version": "1",
+        },
+    )
     assert response.status_code == 400
     assert reload(session, organisation).is_retired is False
     assert session.scalar(select(AuditEvent)) is None
@@ -229,20 +262,28 @@ def test_the_admin_list_is_paginated(client, reference_data, signed_in_admin):
 # Creating, renaming, retiring.
 
 
-def test_an_administrator_adds_a_local_municipality_to_a_district(
-    client, session, signed_in_admin
-):
+def test_an_administrator_adds_a_local_municipality_to_a_district(client, session, signed_in_admin):
     factories.make_organisation(
-        session, code="DC99", name="Test District", kind=OrganisationKind.DISTRICT,
+        session,
+        code="DC99",
+        name="Test District",
+        kind=OrganisationKind.DISTRICT,
         province=Province.NW,
     )
     page = client.get("/admin/organisations/new").get_data(as_text=True)
     assert "Test District (DC99)" in page
 
-    response = post(client, "/admin/organisations/new", {
-        "code": "nw999", "name": "Test Local Municipality", "kind": "local",
-        "province": "NW", "district": "DC99",
-    })
+    response = post(
+        client,
+        "/admin/organisations/new",
+        {
+            "code": "nw999",
+            "name": "Test Local Municipality",
+            "kind": "local",
+            "province": "NW",
+            "district": "DC99",
+        },
+    )
 
     assert response.status_code == 302
     assert response.headers["Location"] == "/organisations/NW999"
@@ -254,10 +295,17 @@ def test_an_administrator_adds_a_local_municipality_to_a_district(
 
 
 def test_a_national_body_needs_no_province(client, session, signed_in_admin):
-    response = post(client, "/admin/organisations/new", {
-        "code": "DPME", "name": "Department of Planning, Monitoring and Evaluation",
-        "kind": "national", "province": "", "district": "",
-    })
+    response = post(
+        client,
+        "/admin/organisations/new",
+        {
+            "code": "DPME",
+            "name": "Department of Planning, Monitoring and Evaluation",
+            "kind": "national",
+            "province": "",
+            "district": "",
+        },
+    )
     assert response.status_code == 302
     created = session.scalar(select(Organisation).where(Organisation.code == "DPME"))
     assert created.province is None
@@ -266,10 +314,17 @@ def test_a_national_body_needs_no_province(client, session, signed_in_admin):
 def test_a_taken_code_is_shown_beside_the_field_and_nothing_is_added(
     client, session, organisation, signed_in_admin
 ):
-    response = post(client, "/admin/organisations/new", {
-        "code": "buf", "name": "Another Buffalo", "kind": "metropolitan", "province": "EC",
-        "district": "",
-    })
+    response = post(
+        client,
+        "/admin/organisations/new",
+        {
+            "code": "buf",
+            "name": "Another Buffalo",
+            "kind": "metropolitan",
+            "province": "EC",
+            "district": "",
+        },
+    )
     assert response.status_code == 200
     page = response.get_data(as_text=True)
     assert 'id="code-error"' in page
@@ -280,17 +335,32 @@ def test_a_taken_code_is_shown_beside_the_field_and_nothing_is_added(
 
 def test_a_district_for_a_metro_is_refused(client, session, signed_in_admin):
     factories.make_organisation(session, code="DC99", kind=OrganisationKind.DISTRICT)
-    response = post(client, "/admin/organisations/new", {
-        "code": "NEW", "name": "New Metro", "kind": "metropolitan", "province": "GP",
-        "district": "DC99",
-    })
+    response = post(
+        client,
+        "/admin/organisations/new",
+        {
+            "code": "NEW",
+            "name": "New Metro",
+            "kind": "metropolitan",
+            "province": "GP",
+            "district": "DC99",
+        },
+    )
     assert "Only a local municipality belongs to a district." in response.get_data(as_text=True)
 
 
 def test_an_unknown_kind_is_refused_by_the_form(client, session, signed_in_admin):
-    response = post(client, "/admin/organisations/new", {
-        "code": "NEW", "name": "New", "kind": "castle", "province": "", "district": "",
-    })
+    response = post(
+        client,
+        "/admin/organisations/new",
+        {
+            "code": "NEW",
+            "name": "New",
+            "kind": "castle",
+            "province": "",
+            "district": "",
+        },
+    )
     assert response.status_code == 200
     assert "Not a valid choice" in response.get_data(as_text=True)
     assert session.scalar(select(Organisation).where(Organisation.code == "NEW")) is None
@@ -300,15 +370,14 @@ def test_an_administrator_renames_an_organisation(client, session, organisation,
     page = client.get("/admin/organisations/BUF/edit").get_data(as_text=True)
     assert 'name="version" type="hidden" value="1"' in page
 
-    response = post(client, "/admin/organisations/BUF/edit",
-                    {"name": "Buffalo City Metro", "version": "1"})
+    response = post(
+        client, "/admin/organisations/BUF/edit", {"name": "Buffalo City Metro", "version": "1"}
+    )
 
     assert response.status_code == 302
     assert response.headers["Location"] == "/organisations/BUF"
     assert reload(session, organisation).name == "Buffalo City Metro"
-    assert "Buffalo City Metro is saved." in client.get("/organisations/BUF").get_data(
-        as_text=True
-    )
+    assert "Buffalo City Metro is saved." in client.get("/organisations/BUF").get_data(as_text=True)
 
 
 def test_a_stale_rename_keeps_the_typed_name_and_saves_nothing(
@@ -318,8 +387,9 @@ def test_a_stale_rename_keeps_the_typed_name_and_saves_nothing(
     organisation.name = "Renamed Meanwhile"
     session.commit()
 
-    response = post(client, "/admin/organisations/BUF/edit",
-                    {"name": "My New Name", "version": "1"})
+    response = post(
+        client, "/admin/organisations/BUF/edit", {"name": "My New Name", "version": "1"}
+    )
 
     assert response.status_code == 200
     page = response.get_data(as_text=True)
@@ -355,5 +425,6 @@ def test_an_administrator_retires_and_restores(client, session, organisation, si
     assert response.headers["Location"] == "/organisations/BUF"
     assert reload(session, organisation).is_retired is False
     assert [e.action for e in session.scalars(select(AuditEvent).order_by(AuditEvent.id))] == [
-        "organisation.retired", "organisation.restored",
+        "organisation.retired",
+        "organisation.restored",
     ]

@@ -62,13 +62,19 @@ def test_only_administrators_add_themes(request, session, role):
 
 def test_updating_keeps_the_slug_and_is_audited(session, admin, theme):
     services.update_theme(
-        session, admin, theme, name="Revenue enhancement", description="Billing and more.",
+        session,
+        admin,
+        theme,
+        name="Revenue enhancement",
+        description="Billing and more.",
         expected_version=theme.version,
     )
     session.commit()
 
     assert (theme.name, theme.slug, theme.description) == (
-        "Revenue enhancement", "revenue-collection", "Billing and more."
+        "Revenue enhancement",
+        "revenue-collection",
+        "Billing and more.",
     )
     assert theme.version == 2
     (event,) = events(session, "theme.updated")
@@ -97,7 +103,11 @@ def test_renaming_to_another_themes_name_is_refused(session, admin, theme):
     other = factories.make_theme(session, "Urban renewal")
     with pytest.raises(ValidationError) as caught:
         services.update_theme(
-            session, admin, other, name="revenue collection", description="",
+            session,
+            admin,
+            other,
+            name="revenue collection",
+            description="",
             expected_version=other.version,
         )
     assert caught.value.field == "name"

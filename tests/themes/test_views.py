@@ -84,8 +84,9 @@ def test_actions_refuse_get(client, theme, signed_in_admin, path):
     assert client.get(path).status_code == 405
 
 
-@pytest.mark.parametrize("path", [*ACTIONS, "/admin/themes/new",
-                                  "/admin/themes/revenue-collection/edit"])
+@pytest.mark.parametrize(
+    "path", [*ACTIONS, "/admin/themes/new", "/admin/themes/revenue-collection/edit"]
+)
 def test_state_changes_refuse_a_post_without_csrf_token(
     client, session, theme, signed_in_admin, path
 ):
@@ -107,8 +108,11 @@ def test_the_admin_list_includes_retired_themes(client, theme, retired_theme, si
 
 
 def test_an_administrator_adds_a_theme(client, session, signed_in_admin):
-    response = post(client, "/admin/themes/new",
-                    {"name": "Water and sanitation", "description": "Bulk services."})
+    response = post(
+        client,
+        "/admin/themes/new",
+        {"name": "Water and sanitation", "description": "Bulk services."},
+    )
     assert response.status_code == 302
     assert response.headers["Location"] == "/admin/themes/"
     created = session.scalar(select(Theme).where(Theme.slug == "water-and-sanitation"))
@@ -131,15 +135,23 @@ def test_an_administrator_edits_a_theme(client, session, theme, signed_in_admin)
     assert f'name="version" type="hidden" value="{theme.version}"' in page
     assert "Billing, credit control and indigent support." in page
 
-    response = post(client, "/admin/themes/revenue-collection/edit", {
-        "name": "Revenue enhancement", "description": "More.", "version": str(theme.version),
-    })
+    response = post(
+        client,
+        "/admin/themes/revenue-collection/edit",
+        {
+            "name": "Revenue enhancement",
+            "description": "More.",
+            "version": str(theme.version),
+        },
+    )
 
     assert response.status_code == 302
     assert response.headers["Location"] == "/admin/themes/"
     theme = reload(session, theme)
     assert (theme.name, theme.description, theme.slug) == (
-        "Revenue enhancement", "More.", "revenue-collection"
+        "Revenue enhancement",
+        "More.",
+        "revenue-collection",
     )
 
 
@@ -150,8 +162,11 @@ def test_a_stale_edit_keeps_the_typed_text_and_saves_nothing(
     theme.name = "Renamed Meanwhile"
     session.commit()
 
-    response = post(client, "/admin/themes/revenue-collection/edit",
-                    {"name": "My Name", "description": "My words.", "version": str(opened_at)})
+    response = post(
+        client,
+        "/admin/themes/revenue-collection/edit",
+        {"name": "My Name", "description": "My words.", "version": str(opened_at)},
+    )
 
     assert response.status_code == 200
     page = response.get_data(as_text=True)
