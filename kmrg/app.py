@@ -39,7 +39,6 @@ def create_app(config: Mapping[str, Any] | None = None, instance_path: str | Non
     register_search(app)
     register_templates(app)
     register_error_pages(app)
-    register_commands(app)
     return app
 
 
@@ -123,9 +122,3 @@ def register_error_pages(app: Flask) -> None:
     from kmrg.errors import init_error_pages
 
     init_error_pages(app)
-
-
-def register_commands(app: Flask) -> None:
-    from kmrg.cli import register_commands as register
-
-    register(app)

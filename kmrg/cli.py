@@ -6,7 +6,7 @@ import sys
 
 import click
 from flask import Flask
-from flask.cli import FlaskGroup
+from flask.cli import AppGroup, FlaskGroup, with_appcontext
 
 from kmrg.extensions import db
 
@@ -18,12 +18,13 @@ def _create_app() -> Flask:
 
 
 @click.group(cls=FlaskGroup, create_app=_create_app)
-def main() -> None:
+@click.pass_context
+def main(context: click.Context) -> None:
     """KMRG Knowledge Hub management commands."""
-    from kmrg.database import declare_write_intent
+    from kmrg.database import write_transactions
 
     # Commands write: take SQLite's write lock at the start of each transaction, never midway.
-    declare_write_intent()
+    context.with_resource(write_transactions())
 
 
 def _fail(message: str) -> None:
@@ -31,7 +32,7 @@ def _fail(message: str) -> None:
     raise click.ClickException(message)
 
 
-@click.group("users")
+@click.group("users", cls=AppGroup)
 def users_group() -> None:
     """Manage accounts."""
 
@@ -82,7 +83,7 @@ def create_user_command(
     click.echo(f"Created {user.role.label.lower()} {user.name} <{user.email}>.")
 
 
-@click.group("search")
+@click.group("search", cls=AppGroup)
 def search_group() -> None:
     """Maintain the search index."""
 
@@ -126,7 +127,7 @@ def check_command() -> None:
     click.echo(f"The index matches the database ({len(expected)} documents).")
 
 
-@click.group("markdown")
+@click.group("markdown", cls=AppGroup)
 def markdown_group() -> None:
     """Stored Markdown."""
 
@@ -141,7 +142,7 @@ def rerender_command() -> None:
     click.echo(f"Re-rendered {changed} records.")
 
 
-@click.group("organisations")
+@click.group("organisations", cls=AppGroup)
 def organisations_group() -> None:
     """Reference data of organisations."""
 
@@ -160,6 +161,7 @@ def import_organisations_command() -> None:
 
 
 @click.command("demo")
+@with_appcontext
 def demo_command() -> None:
     """Load demo content (safe to repeat) and print how to sign in."""
     from kmrg.demo import load_demo
@@ -178,7 +180,5 @@ def get_pipeline_drain() -> None:
     get_pipeline().drain(wait_for_lock=True)
 
 
-def register_commands(app: Flask) -> None:
-    """Attach the Hub's command groups to the app's CLI."""
-    for command in (users_group, search_group, markdown_group, organisations_group, demo_command):
-        app.cli.add_command(command)
+for _command in (users_group, search_group, markdown_group, organisations_group, demo_command):
+    main.add_command(_command)

@@ -39,11 +39,6 @@ def transaction_will_write() -> bool:
     return False
 
 
-def declare_write_intent() -> None:
-    """Make every later transaction in this context take the write lock up front (the CLI)."""
-    _write_intent.set(True)
-
-
 @contextmanager
 def write_transactions() -> Iterator[None]:
     """Start transactions inside the block with the write lock taken up front."""

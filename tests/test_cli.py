@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from kmrg.auth.models import Role, User
+from kmrg.cli import main
 from kmrg.extensions import db
 from kmrg.organisations.models import Organisation, OrganisationKind
 
@@ -10,7 +11,7 @@ from kmrg.organisations.models import Organisation, OrganisationKind
 def test_demo_loads_reference_data_and_people_and_is_idempotent(app, monkeypatch):
     monkeypatch.setenv("KMRG_DEMO_PASSWORD", "demo-password-for-tests")
     runner = app.test_cli_runner()
-    first = runner.invoke(args=["demo"])
+    first = runner.invoke(main, args=["demo"])
     assert first.exit_code == 0, first.output
     assert "admin@example.org / demo-password-for-tests" in first.output
     counts = {
@@ -28,7 +29,7 @@ def test_demo_loads_reference_data_and_people_and_is_idempotent(app, monkeypatch
     }
     people = db.session.query(User).count()
 
-    second = runner.invoke(args=["demo"])
+    second = runner.invoke(main, args=["demo"])
     assert second.exit_code == 0, second.output
     assert db.session.query(User).count() == people
     assert all(u.email.endswith("@example.org") for u in db.session.query(User))
@@ -37,6 +38,7 @@ def test_demo_loads_reference_data_and_people_and_is_idempotent(app, monkeypatch
 def test_users_create_reads_the_password_from_stdin(app, organisation):
     runner = app.test_cli_runner()
     result = runner.invoke(
+        main,
         args=[
             "users",
             "create",
@@ -59,6 +61,7 @@ def test_users_create_reads_the_password_from_stdin(app, organisation):
 
 def test_users_create_refuses_an_unknown_organisation(app):
     result = app.test_cli_runner().invoke(
+        main,
         args=[
             "users",
             "create",
@@ -83,14 +86,38 @@ def test_search_check_reports_drift_and_rebuild_repairs_it(app, session, member)
     member.profile_visibility = ProfileVisibility.PUBLIC
     session.commit()
     runner = app.test_cli_runner()
-    assert runner.invoke(args=["search", "check"]).exit_code == 0
+    assert runner.invoke(main, args=["search", "check"]).exit_code == 0
 
     get_pipeline().backend.clear()
-    drift = runner.invoke(args=["search", "check"])
+    drift = runner.invoke(main, args=["search", "check"])
     assert drift.exit_code == 1
     assert f"missing: profile:{member.id}" in drift.output
 
-    rebuilt = runner.invoke(args=["search", "rebuild"])
+    rebuilt = runner.invoke(main, args=["search", "rebuild"])
     assert rebuilt.exit_code == 0, rebuilt.output
     assert "Indexed 1 documents" in rebuilt.output
-    assert runner.invoke(args=["search", "check"]).exit_code == 0
+    assert runner.invoke(main, args=["search", "check"]).exit_code == 0
+
+
+def test_the_installed_kmrg_command_runs_demo_and_check(app, migrated, tmp_path):
+    """The console script, as an operator runs it: a separate process with its own app."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    kmrg = Path(sys.executable).parent / "kmrg"
+    env = {
+        **os.environ,
+        "KMRG_DATABASE_URL": migrated,
+        "KMRG_INSTANCE_PATH": str(tmp_path / "operator"),
+        "KMRG_DEMO_PASSWORD": "operator-demo-password",
+    }
+    demo = subprocess.run([kmrg, "demo"], env=env, capture_output=True, text=True, timeout=120)
+    assert demo.returncode == 0, demo.stderr
+    assert "operator-demo-password" in demo.stdout
+    check = subprocess.run(
+        [kmrg, "search", "check"], env=env, capture_output=True, text=True, timeout=120
+    )
+    assert check.returncode == 0, check.stdout + check.stderr
+    assert "matches the database" in check.stdout

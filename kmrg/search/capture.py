@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import current_app, has_app_context
 from sqlalchemy import event, insert
 from sqlalchemy.orm import Session, UOWTransaction
 
@@ -16,6 +17,8 @@ from kmrg.search.models import SearchQueueEntry
 from kmrg.search.registry import registry
 
 QUEUED_FLAG = "kmrg.search.queued"
+# Where an app keeps its search pipeline (see kmrg.search.pipeline.init_search).
+PIPELINE_KEY = "kmrg.search"
 
 
 def _changed_objects(session: Session) -> list[Any]:
@@ -45,10 +48,10 @@ def _queue_changed_documents(session: Session, _flush_context: UOWTransaction) -
 
 @event.listens_for(Session, "after_commit")
 def _nudge_indexer(session: Session) -> None:
-    if session.info.pop(QUEUED_FLAG, False):
-        from kmrg.search.pipeline import nudge_indexer
-
-        nudge_indexer()
+    if session.info.pop(QUEUED_FLAG, False) and has_app_context():
+        pipeline = current_app.extensions.get(PIPELINE_KEY)
+        if pipeline is not None:
+            pipeline.nudge()
 
 
 @event.listens_for(Session, "after_rollback")

@@ -9,19 +9,19 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from flask import Flask, current_app, has_app_context
+from flask import Flask, current_app
 from sqlalchemy.orm import Session
 
 from kmrg.database import read_only_transactions
 from kmrg.extensions import db
-from kmrg.search import capture  # noqa: F401  (registers the flush hooks)
 from kmrg.search.backend import SearchBackend
+from kmrg.search.capture import PIPELINE_KEY
 from kmrg.search.indexer import drain_queue, indexer_lock
 from kmrg.search.registry import SearchRegistry, document_key, registry
 from kmrg.search.whoosh_backend import WhooshBackend
 
 log = logging.getLogger("kmrg.search")
-EXTENSION_KEY = "kmrg.search"
+EXTENSION_KEY = PIPELINE_KEY  # importing capture also registers the flush hooks
 REBUILD_BATCH = 200
 
 
@@ -149,9 +149,3 @@ def init_search(app: Flask) -> None:
 def get_pipeline() -> SearchPipeline:
     """Return the current app's search pipeline."""
     return current_app.extensions[EXTENSION_KEY]
-
-
-def nudge_indexer() -> None:
-    """Tell the current app's indexer that new changes are committed (no-op outside an app)."""
-    if has_app_context() and EXTENSION_KEY in current_app.extensions:
-        get_pipeline().nudge()
