@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Select, or_, select
+from sqlalchemy import Select, case, func, or_, select
 from sqlalchemy.orm import Session, joinedload
 
 from kmrg.auth.models import AccountStatus, ProfileVisibility, Role, User
@@ -79,7 +79,7 @@ def visible_people_of_organisation(
     query = (
         select(User)
         .where(User.organisation_id == organisation.id, User.status == AccountStatus.ACTIVE)
-        .order_by(User.role.desc(), User.name)
+        .order_by(case((User.role == Role.CHAMPION, 0), else_=1), func.lower(User.name))
     )
     if not getattr(viewer, "is_admin", False):
         viewer_id = getattr(viewer, "id", None)

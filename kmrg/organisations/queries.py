@@ -48,7 +48,9 @@ def find_organisation_by_label(session: Session, text: str | None) -> Organisati
 def organisation_choices(session: Session) -> list[tuple[str, str]]:
     """Return (code, label) of every current organisation, by name, for pick lists."""
     organisations = session.scalars(
-        select(Organisation).where(Organisation.is_retired.is_(False)).order_by(Organisation.name)
+        select(Organisation)
+        .where(Organisation.is_retired.is_(False))
+        .order_by(func.lower(Organisation.name))
     )
     return [(o.code, organisation_label(o)) for o in organisations]
 
@@ -57,7 +59,7 @@ def organisations_by_province(
     session: Session, include_retired: bool = False
 ) -> dict[str, dict[OrganisationKind, list[Organisation]]]:
     """Group organisations by province name (national bodies under "National") and kind."""
-    query = select(Organisation).order_by(Organisation.name)
+    query = select(Organisation).order_by(func.lower(Organisation.name))
     if not include_retired:
         query = query.where(Organisation.is_retired.is_(False))
     grouped: dict[str, dict[OrganisationKind, list[Organisation]]] = defaultdict(

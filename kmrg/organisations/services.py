@@ -114,8 +114,8 @@ def _read_rows(filename: str) -> list[dict[str, str]]:
 def import_reference_organisations(session: Session) -> ImportReport:
     """Load every South African municipality and the partner bodies; safe to run again.
 
-    Existing organisations are matched by code and brought up to date, except that an
-    administrator's retirement is left alone.
+    Existing organisations are matched by code; their kind and province are brought up to date,
+    but an administrator's rename or retirement is left alone: the Hub's own record wins.
     """
     report = ImportReport()
     existing = {o.code: o for o in session.scalars(select(Organisation))}
@@ -127,12 +127,8 @@ def import_reference_organisations(session: Session) -> ImportReport:
             session.add(organisation)
             existing[code] = organisation
             report.added += 1
-        elif (organisation.name, organisation.kind, organisation.province) != (
-            name,
-            kind,
-            province,
-        ):
-            organisation.name, organisation.kind, organisation.province = name, kind, province
+        elif (organisation.kind, organisation.province) != (kind, province):
+            organisation.kind, organisation.province = kind, province
             report.updated += 1
         else:
             report.unchanged += 1

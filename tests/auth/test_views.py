@@ -12,6 +12,8 @@ from tests.factories import PASSWORD, csrf_token, post, sign_in
 
 
 def reload(user: User) -> User:
+    # End the test's own read transaction so it sees what the requests committed.
+    db.session.rollback()
     db.session.expire_all()
     return db.session.get(User, user.id)
 

@@ -236,3 +236,20 @@ def test_an_organisation_an_administrator_retired_stays_retired_after_a_reimport
         )
         == 1
     )
+
+
+def test_an_administrators_rename_survives_a_reimport(session, admin):
+    services.import_reference_organisations(session)
+    session.commit()
+    buffalo_city = session.scalar(select(Organisation).where(Organisation.code == "BUF"))
+    services.rename_organisation(
+        session, admin, buffalo_city, "Buffalo City (renamed by the Hub)", buffalo_city.version
+    )
+    session.commit()
+
+    services.import_reference_organisations(session)
+    session.commit()
+    session.expire_all()
+
+    name = session.scalar(select(Organisation.name).where(Organisation.code == "BUF"))
+    assert name == "Buffalo City (renamed by the Hub)"
