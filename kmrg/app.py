@@ -85,13 +85,19 @@ def register_blueprints(app: Flask) -> None:
     from kmrg.admin import views as _admin_views  # noqa: F401
     from kmrg.api import blueprint as api
     from kmrg.api import views as _api_views  # noqa: F401
+    from kmrg.attachments import blueprint as attachments
+    from kmrg.attachments import views as _attachment_views  # noqa: F401
     from kmrg.audit import blueprint as audit
     from kmrg.audit import views as _audit_views  # noqa: F401
     from kmrg.auth import admin_views as _auth_admin_views  # noqa: F401
     from kmrg.auth import blueprint as auth
     from kmrg.auth import views as _auth_views  # noqa: F401
+    from kmrg.casestudies import blueprint as casestudies
+    from kmrg.casestudies import views as _casestudy_views  # noqa: F401
     from kmrg.home import blueprint as home
     from kmrg.home import views as _home_views  # noqa: F401
+    from kmrg.lessons import blueprint as lessons
+    from kmrg.lessons import views as _lesson_views  # noqa: F401
     from kmrg.organisations import blueprint as organisations
     from kmrg.organisations import views as _organisation_views  # noqa: F401
     from kmrg.search import blueprint as search
@@ -99,16 +105,21 @@ def register_blueprints(app: Flask) -> None:
     from kmrg.themes import blueprint as themes
     from kmrg.themes import views as _theme_views  # noqa: F401
 
-    for blueprint in (home, auth, organisations, themes, audit, admin, search, api):
+    areas = (home, auth, organisations, themes, casestudies, lessons, attachments, audit, admin)
+    for blueprint in (*areas, search, api):
         app.register_blueprint(blueprint)
 
 
 def register_search(app: Flask) -> None:
     """Register every area's search documents, then start the indexing pipeline."""
     from kmrg.auth.search import register_search_documents as register_profiles
+    from kmrg.casestudies.search import register_search_documents as register_case_studies
+    from kmrg.lessons.search import register_search_documents as register_lessons
     from kmrg.search.pipeline import init_search
 
     register_profiles()
+    register_case_studies()
+    register_lessons()  # after every lesson source's area, so their changes re-index lessons
     init_search(app)
 
 

@@ -4,20 +4,17 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
-from typing import TYPE_CHECKING
 
 from sqlalchemy import Column, ForeignKey, Index, Integer, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, object_session, relationship
 
 from kmrg.auth.models import User
+from kmrg.casestudies.models import CaseStudy
 from kmrg.lessons.sources import SOURCE_TYPE_MAX_LENGTH, LessonSource, load_source
 from kmrg.markdown import register_rendered_field
 from kmrg.models import Base, CreatedAtMixin, VersionedMixin, enum_type
 from kmrg.organisations.models import Organisation
 from kmrg.themes.models import Theme
-
-if TYPE_CHECKING:
-    from kmrg.casestudies.models import CaseStudy
 
 
 class LessonStage(StrEnum):
@@ -97,9 +94,7 @@ class Lesson(VersionedMixin, CreatedAtMixin, Base):
         enum_type(LessonStatus, 20), default=LessonStatus.DRAFT, index=True
     )
     author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    promoted_by_id: Mapped[int | None] = mapped_column(
-        ForeignKey("users.id", ondelete="SET NULL")
-    )
+    promoted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     promoted_at: Mapped[datetime | None]
     published_at: Mapped[datetime | None]
     updated_at: Mapped[datetime | None]
@@ -138,7 +133,7 @@ class Adaptation(CreatedAtMixin, Base):
     what_happened: Mapped[str] = mapped_column(Text, default="")
     what_happened_html: Mapped[str] = mapped_column(Text, default="")
 
-    case_study: Mapped[CaseStudy] = relationship("CaseStudy")
+    case_study: Mapped[CaseStudy] = relationship()
     organisation: Mapped[Organisation] = relationship()
     recorded_by: Mapped[User | None] = relationship()
 

@@ -48,35 +48,55 @@ def indexer_lock(directory: Path, *, blocking: bool) -> Iterator[bool]:
         os.close(fd)
 
 
-def _index_batch(session: Session, backend: SearchBackend, registry: SearchRegistry) -> list[int]:
-    """Index one batch of queued documents; return the queue ids it covered."""
+def _index_batch(
+    session: Session, backend: SearchBackend, registry: SearchRegistry, after_id: int
+) -> tuple[list[int], int]:
+    """Index one batch of the documents queued after `after_id`.
+
+    Return the queue ids it covered and the last id it read. A document whose record cannot be
+    loaded or built is logged and left queued, so one bad record cannot stop the rest.
+    """
     with read_only_transactions():
         entries = session.execute(
             select(SearchQueueEntry.id, SearchQueueEntry.doc_type, SearchQueueEntry.doc_id)
+            .where(SearchQueueEntry.id > after_id)
             .order_by(SearchQueueEntry.id)
             .limit(BATCH_SIZE)
         ).all()
         if not entries:
-            return []
+            return [], after_id
         wanted: dict[str, set[str]] = defaultdict(set)
         for _, doc_type, doc_id in entries:
             wanted[doc_type].add(doc_id)
+        failed: set[tuple[str, str]] = set()
         with backend.writer() as writer:
             for doc_type, doc_ids in wanted.items():
                 document_type = registry.get(doc_type)
                 if document_type is None:
                     log.warning("dropping queued documents of unknown type %r", doc_type)
                     continue
-                found = document_type.load(session, sorted(doc_ids))
+                try:
+                    found = document_type.load(session, sorted(doc_ids))
+                except Exception:
+                    log.exception("cannot load queued %s documents; they stay queued", doc_type)
+                    session.rollback()
+                    failed.update((doc_type, doc_id) for doc_id in doc_ids)
+                    continue
                 for doc_id in doc_ids:
                     obj = found.get(doc_id)
-                    document = document_type.build(obj) if obj is not None else None
+                    try:
+                        document = document_type.build(obj) if obj is not None else None
+                    except Exception:
+                        log.exception("cannot build %s %s; it stays queued", doc_type, doc_id)
+                        failed.add((doc_type, doc_id))
+                        continue
                     if document is None:
                         writer.delete(document_key(doc_type, doc_id))
                     else:
                         writer.update(document)
         session.rollback()
-    return [entry_id for entry_id, _, _ in entries]
+    done = [entry_id for entry_id, doc_type, doc_id in entries if (doc_type, doc_id) not in failed]
+    return done, entries[-1][0]
 
 
 def drain_queue(
@@ -89,24 +109,32 @@ def drain_queue(
 ) -> int:
     """Index everything queued; return how many queue rows were done (0 if another indexer runs).
 
-    Whoever holds the lock keeps draining until the queue is empty, so rows committed while it
-    works are picked up by it; the periodic sweep catches the rest.
+    Whoever holds the lock keeps draining, in passes over the queue, until a pass finds nothing
+    it can do: rows committed while it works are picked up by it (even with lower ids, committed
+    late), rows it cannot index stay for the next drain, and the periodic sweep catches the rest.
     """
     done = 0
     with indexer_lock(lock_directory, blocking=wait_for_lock) as acquired:
         if not acquired:
             return 0
         with Session(engine) as session:
+            after_id, progress = 0, False
             while True:
-                entry_ids = _index_batch(session, backend, registry)
-                if not entry_ids:
-                    break
-                with write_transactions():
-                    session.execute(
-                        delete(SearchQueueEntry).where(SearchQueueEntry.id.in_(entry_ids))
-                    )
-                    session.commit()
-                done += len(entry_ids)
+                entry_ids, last_id = _index_batch(session, backend, registry, after_id)
+                if last_id == after_id:  # the end of a pass
+                    if not progress:
+                        break
+                    after_id, progress = 0, False
+                    continue
+                after_id = last_id
+                if entry_ids:
+                    with write_transactions():
+                        session.execute(
+                            delete(SearchQueueEntry).where(SearchQueueEntry.id.in_(entry_ids))
+                        )
+                        session.commit()
+                    done += len(entry_ids)
+                    progress = True
     if done:
         log.debug("indexed %d queued documents", done)
     return done

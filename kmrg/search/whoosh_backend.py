@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import re
 import threading
 from collections.abc import Iterator, Sequence
@@ -98,13 +99,23 @@ class WhooshBackend:
             if index.exists_in(str(self.directory)):
                 self._ix = index.open_dir(str(self.directory))
             else:
-                self._ix = index.create_in(str(self.directory), SCHEMA)
+                self._ix = self._create(replace=False)
         return self._ix
+
+    def _create(self, *, replace: bool) -> index.Index:
+        # Creating an index deletes every table of contents in the folder: a second process
+        # creating it too, just after the first had indexed into it, would empty it.
+        self.directory.mkdir(parents=True, exist_ok=True)
+        with open(self.directory / "create.lock", "a") as lock_file:
+            fcntl.flock(lock_file, fcntl.LOCK_EX)
+            if not replace and index.exists_in(str(self.directory)):
+                return index.open_dir(str(self.directory))
+            return index.create_in(str(self.directory), SCHEMA)
 
     def _stamp(self, ix: index.Index) -> tuple[int, bytes]:
         # The generation alone is not enough: clear() (a rebuild, maybe in another process)
         # starts again at generation 0, and the rebuilt index can reach the generation a searcher
-        # was opened at. The table of contents of a generation (a few hundred bytes) names its
+        # was opened at. The table of contents of a generation (a few kilobytes) names its
         # segments, whose ids are random: equal contents, same index.
         generation = ix.latest_generation()
         try:
@@ -196,8 +207,7 @@ class WhooshBackend:
                 self._searcher.close()
                 self._searcher = None
                 self._searcher_stamp = None
-            self.directory.mkdir(parents=True, exist_ok=True)
-            self._ix = index.create_in(str(self.directory), SCHEMA)
+            self._ix = self._create(replace=True)
 
     def optimize(self) -> None:
         self._index().writer(compound=False).commit(optimize=True)

@@ -4,8 +4,9 @@
 
 It builds the real app on the shared database and index, prints "ready", waits for the start file
 (so several writers really write at once), then commits one person with a public profile per
-request, the way the Hub does, and prints a JSON line with their ids. With --hang it then waits
-to be killed instead of exiting.
+request, the way the Hub does, and prints a JSON line with their ids. With --linger it then stays
+until its background indexer (or another process's) has taken its changes out of the queue; with
+--hang it waits to be killed instead of exiting.
 """
 
 from __future__ import annotations
@@ -16,8 +17,11 @@ import sys
 import time
 from pathlib import Path
 
+from sqlalchemy import func, select
+
 from kmrg.auth.models import ProfileVisibility, User
 from kmrg.extensions import db
+from kmrg.search.models import SearchQueueEntry
 from tests.conftest import make_app
 from tests.factories import make_user
 
@@ -38,6 +42,24 @@ def create_people(app, name: str, count: int) -> list[int]:
     return ids
 
 
+def wait_until_indexed(app, ids: list[int], timeout: float) -> bool:
+    """Wait until none of these people's profiles wait in the search queue; False on timeout."""
+    doc_ids = [str(i) for i in ids]
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with app.app_context():
+            waiting = db.session.scalar(
+                select(func.count())
+                .select_from(SearchQueueEntry)
+                .where(SearchQueueEntry.doc_type == "profile", SearchQueueEntry.doc_id.in_(doc_ids))
+            )
+            db.session.remove()
+        if not waiting:
+            return True
+        time.sleep(0.05)
+    return False
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--database-url", required=True)
@@ -48,6 +70,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--indexing", default="background", choices=["background", "inline"])
     parser.add_argument("--sweep-seconds", type=float, default=5.0)
     parser.add_argument("--start-file", help="wait until this file exists before writing")
+    parser.add_argument(
+        "--linger", type=float, default=0, help="seconds to wait for the indexing of the changes"
+    )
     parser.add_argument("--hang", action="store_true", help="after committing, wait to be killed")
     args = parser.parse_args(argv)
 
@@ -65,6 +90,9 @@ def main(argv: list[str] | None = None) -> int:
             time.sleep(0.005)
     ids = create_people(app, args.name, args.count)
     print(json.dumps({"ids": ids}), flush=True)
+    if args.linger and not wait_until_indexed(app, ids, args.linger):
+        print(f"still queued after {args.linger} s", file=sys.stderr)
+        return 1
     if args.hang:
         while True:
             time.sleep(60)

@@ -1,0 +1,344 @@
+"""Case study pages: list, feed, detail, drafting, history, and the review workflow."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy.orm.exc import StaleDataError
+
+from kmrg.auth.permissions import can_view_profile
+from kmrg.casestudies import attachments, blueprint, permissions, queries, services
+from kmrg.casestudies.diff import diff_revisions
+from kmrg.casestudies.feed import build_feed
+from kmrg.casestudies.forms import CaseStudyActionForm, CaseStudyForm, ReturnForm
+from kmrg.casestudies.models import SECTIONS, CaseStudy, CaseStudyStatus
+from kmrg.exceptions import PermissionDenied, ValidationError
+from kmrg.extensions import db
+from kmrg.forms import apply_validation_error, choices
+from kmrg.models import StaleEditError
+from kmrg.organisations.models import Province
+from kmrg.themes.queries import list_themes
+
+PER_PAGE = 20
+
+
+def _get_case_study_or_404(slug: str) -> CaseStudy:
+    case_study = queries.get_case_study_by_slug(db.session, slug)
+    # Unpublished work is not acknowledged to people who may not see it.
+    if case_study is None or not permissions.can_view_case_study(current_user, case_study):
+        abort(404)
+    return case_study
+
+
+def _filters_from_request() -> queries.CaseStudyFilters:
+    args = request.args
+    province = args.get("province", "")
+    status = args.get("status", "")
+    year = args.get("year", "")
+    sort = args.get("sort", "newest")
+    return queries.CaseStudyFilters(
+        theme=args.get("theme") or None,
+        province=Province(province) if province in Province._value2member_map_ else None,
+        category=args.get("category") if args.get("category") in queries.CATEGORIES else None,
+        organisation=args.get("organisation") or None,
+        year=int(year) if year.isdigit() and len(year) == 4 else None,
+        status=(
+            CaseStudyStatus(status)
+            if status in CaseStudyStatus._value2member_map_
+            and permissions.can_view_unpublished(current_user)
+            else None
+        ),
+        sort=sort if sort in queries.SORTS else "newest",
+    )
+
+
+@blueprint.route("/case-studies/")
+def list_case_studies():
+    filters = _filters_from_request()
+    page = db.paginate(
+        queries.case_studies_query(current_user, filters), per_page=PER_PAGE, error_out=False
+    )
+    return render_template(
+        "casestudies/list.html",
+        page=page,
+        filters=filters,
+        themes=list_themes(db.session),
+        provinces=list(Province),
+        categories=queries.CATEGORIES,
+        organisations=queries.organisations_with_case_studies(db.session, current_user),
+        years=queries.years_with_case_studies(db.session),
+        statuses=list(CaseStudyStatus) if permissions.can_view_unpublished(current_user) else [],
+        sorts=queries.SORTS,
+        can=permissions,
+    )
+
+
+@blueprint.route("/case-studies/feed.atom")
+def feed():
+    base = current_app.config.get("BASE_URL")
+
+    def external(endpoint: str, **values: Any) -> str:
+        if base:
+            return base.rstrip("/") + url_for(endpoint, **values)
+        return url_for(endpoint, _external=True, **values)
+
+    body = build_feed(queries.feed_case_studies(db.session), external)
+    return current_app.response_class(body, mimetype="application/atom+xml")
+
+
+def _prepare_form(form: CaseStudyForm, case_study: CaseStudy | None) -> None:
+    kept = {theme.id for theme in case_study.themes} if case_study else set()
+    themes = [
+        t for t in list_themes(db.session, include_retired=True) if not t.is_retired or t.id in kept
+    ]
+    form.themes.choices = choices((str(t.id), t.name) for t in themes)
+    if permissions.can_choose_any_organisation(current_user):
+        form.organisation.choices = choices(
+            (str(o_id), label) for o_id, label in queries.organisation_id_choices(db.session)
+        )
+    else:
+        organisation = case_study.organisation if case_study else current_user.organisation
+        form.organisation.choices = choices(
+            [(str(organisation.id), organisation.name)] if organisation else []
+        )
+        # Not theirs to choose: whatever was posted, it is their own (or the record's) organisation.
+        form.organisation.data = str(organisation.id) if organisation else None
+
+
+def _data_from(form: CaseStudyForm) -> services.CaseStudyData:
+    organisation = form.organisation.data
+    return services.CaseStudyData(
+        title=form.title.data or "",
+        summary=form.summary.data or "",
+        organisation_id=int(organisation) if organisation and organisation.isdigit() else None,
+        start_year=form.start_year.data,
+        end_year=form.end_year.data,
+        period_note=form.period_note.data or "",
+        sections={name: getattr(form, name).data or "" for name, _label in SECTIONS},
+        links=form.links.data or "",
+        theme_ids=[int(value) for value in form.themes.data or [] if str(value).isdigit()],
+        owners=services.parse_owner_lines(db.session, form.owners.data or ""),
+    )
+
+
+@blueprint.route("/case-studies/new", methods=["GET", "POST"])
+@login_required
+def create_case_study():
+    if not permissions.can_create_case_study(current_user):
+        abort(403)
+    form = CaseStudyForm()
+    _prepare_form(form, None)
+    if request.method == "GET" and current_user.organisation_id:
+        form.organisation.data = str(current_user.organisation_id)
+    if form.validate_on_submit():
+        try:
+            case_study = services.create_case_study(db.session, current_user, _data_from(form))
+            attachments.store_from_form(db.session, current_user, case_study, form)
+        except PermissionDenied:
+            db.session.rollback()
+            abort(403)
+        except ValidationError as error:
+            db.session.rollback()
+            apply_validation_error(form, error)
+        else:
+            db.session.commit()
+            flash(
+                f"Your draft “{case_study.title}” is saved. Submit it for review when it is ready.",
+                "success",
+            )
+            return redirect(url_for("casestudies.show_case_study", slug=case_study.slug))
+    return render_template(
+        "casestudies/edit.html",
+        form=form,
+        case_study=None,
+        can=permissions,
+        sections=SECTIONS,
+        attachments_enabled=attachments.is_enabled(),
+        files=[],
+    )
+
+
+def _owners_for_display(case_study: CaseStudy) -> tuple[list[Any], int]:
+    """Return the owners the viewer may see, and how many Hub people were left out (POPIA)."""
+    shown, hidden = [], 0
+    for owner in case_study.owners:
+        if owner.user is not None and not can_view_profile(current_user, owner.user):
+            hidden += 1
+        elif owner.user is not None or owner.external_name:
+            shown.append(owner)
+    return shown, hidden
+
+
+@blueprint.route("/case-studies/<slug>")
+def show_case_study(slug: str):
+    case_study = _get_case_study_or_404(slug)
+    owners, hidden_owners = _owners_for_display(case_study)
+    reviewer = case_study.reviewer
+    return render_template(
+        "casestudies/show.html",
+        case_study=case_study,
+        sections=SECTIONS,
+        owners=owners,
+        hidden_owners=hidden_owners,
+        reviewer_visible=reviewer is not None and can_view_profile(current_user, reviewer),
+        author_visible=case_study.author is not None
+        and can_view_profile(current_user, case_study.author),
+        files=attachments.files_for(db.session, current_user, case_study),
+        action_form=CaseStudyActionForm(),
+        return_form=ReturnForm(),
+        can=permissions,
+        can_view_profile=can_view_profile,
+    )
+
+
+def _form_version(form: CaseStudyForm) -> int:
+    try:
+        return int(form.version.data or "")
+    except ValueError:
+        return -1  # never a real version: the save is refused as stale
+
+
+@blueprint.route("/case-studies/<slug>/edit", methods=["GET", "POST"])
+@login_required
+def edit_case_study(slug: str):
+    case_study = _get_case_study_or_404(slug)
+    if not permissions.can_edit_case_study(current_user, case_study):
+        abort(403)
+    form = CaseStudyForm(obj=case_study if request.method == "GET" else None)
+    _prepare_form(form, case_study)
+    if request.method == "GET":
+        form.version.data = str(case_study.version)
+        form.organisation.data = str(case_study.organisation_id)
+        form.themes.data = [str(theme.id) for theme in case_study.themes]
+        form.owners.data = queries.owner_lines(case_study.owners)
+    if form.validate_on_submit():
+        try:
+            changed = services.update_case_study(
+                db.session,
+                current_user,
+                case_study,
+                _data_from(form),
+                expected_version=_form_version(form),
+            )
+            stored = attachments.store_from_form(db.session, current_user, case_study, form)
+            db.session.commit()
+        except PermissionDenied:
+            db.session.rollback()
+            abort(403)
+        except ValidationError as error:
+            db.session.rollback()
+            apply_validation_error(form, error)
+        except (StaleEditError, StaleDataError):
+            # StaleDataError: another save landed between our read and our commit.
+            db.session.rollback()
+            db.session.refresh(case_study)
+            form.form_errors.append(
+                "Someone else saved this case study after you opened it, so your changes were "
+                "NOT saved. Your text is kept below. Open the history in a new tab to see what "
+                "they changed, then save again to replace their version with yours."
+            )
+            form.version.data = str(case_study.version)
+        else:
+            if changed or stored:
+                flash(f"“{case_study.title}” is saved.", "success")
+            else:
+                flash("Nothing had changed, so nothing was saved.", "info")
+            return redirect(url_for("casestudies.show_case_study", slug=case_study.slug))
+    return render_template(
+        "casestudies/edit.html",
+        form=form,
+        case_study=case_study,
+        can=permissions,
+        sections=SECTIONS,
+        files=attachments.files_for(db.session, current_user, case_study),
+        attachments_enabled=attachments.is_enabled(),
+        action_form=CaseStudyActionForm(),
+    )
+
+
+@blueprint.route("/case-studies/<slug>/history")
+def show_history(slug: str):
+    case_study = _get_case_study_or_404(slug)
+    if not permissions.can_view_history(current_user, case_study):
+        abort(404)
+    revisions = queries.list_revisions(db.session, case_study)
+    comparison = None
+    older_number = request.args.get("from", type=int)
+    newer_number = request.args.get("to", type=int)
+    if older_number is not None or newer_number is not None:
+        older = queries.get_revision(db.session, case_study, older_number or 0)
+        newer = queries.get_revision(db.session, case_study, newer_number or 0)
+        if older is None or newer is None:
+            abort(404)
+        comparison = (older, newer, diff_revisions(older, newer))
+    editors_visible = {
+        revision.id: revision.editor is not None and can_view_profile(current_user, revision.editor)
+        for revision in revisions
+    }
+    return render_template(
+        "casestudies/history.html",
+        case_study=case_study,
+        revisions=revisions,
+        comparison=comparison,
+        editors_visible=editors_visible,
+    )
+
+
+def _workflow_action(slug: str, action: str):
+    case_study = _get_case_study_or_404(slug)
+    form = ReturnForm() if action == "return" else CaseStudyActionForm()
+    if not form.validate_on_submit() and action != "return":
+        abort(400)
+    if action == "return" and form.errors.keys() - {"comments"}:
+        abort(400)
+    try:
+        if action == "submit":
+            services.submit_case_study(db.session, current_user, case_study)
+            message = "Submitted for review. A KM champion of your organisation will review it."
+        elif action == "publish":
+            services.publish_case_study(db.session, current_user, case_study)
+            message = "Published: everyone can now read it, and it is in search and the feed."
+        elif action == "return":
+            services.return_case_study(
+                db.session, current_user, case_study, form.comments.data or ""
+            )
+            message = "Returned to the author with your comments."
+        else:
+            services.archive_case_study(db.session, current_user, case_study)
+            message = "Archived: it is no longer public."
+    except PermissionDenied:
+        db.session.rollback()
+        abort(403)
+    except ValidationError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash(message, "success")
+    return redirect(url_for("casestudies.show_case_study", slug=case_study.slug))
+
+
+@blueprint.route("/case-studies/<slug>/submit", methods=["POST"])
+@login_required
+def submit_case_study(slug: str):
+    return _workflow_action(slug, "submit")
+
+
+@blueprint.route("/case-studies/<slug>/publish", methods=["POST"])
+@login_required
+def publish_case_study(slug: str):
+    return _workflow_action(slug, "publish")
+
+
+@blueprint.route("/case-studies/<slug>/return", methods=["POST"])
+@login_required
+def return_case_study(slug: str):
+    return _workflow_action(slug, "return")
+
+
+@blueprint.route("/case-studies/<slug>/archive", methods=["POST"])
+@login_required
+def archive_case_study(slug: str):
+    return _workflow_action(slug, "archive")

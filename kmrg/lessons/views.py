@@ -1,0 +1,330 @@
+"""Lesson pages, and the "adapted here" form of a case study."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy.orm.exc import StaleDataError
+
+from kmrg.casestudies.models import CaseStudy
+from kmrg.casestudies.queries import CATEGORIES, get_case_study_by_slug
+from kmrg.exceptions import PermissionDenied, ValidationError
+from kmrg.extensions import db
+from kmrg.forms import apply_validation_error, choices
+from kmrg.lessons import blueprint, permissions, queries, services
+from kmrg.lessons.case_study_source import SOURCE_TYPE as CASE_STUDY
+from kmrg.lessons.forms import (
+    AdaptationForm,
+    LessonActionForm,
+    LessonFilterForm,
+    LessonForm,
+    PromoteLessonForm,
+)
+from kmrg.lessons.models import Lesson, LessonStage
+from kmrg.lessons.sources import LessonSource, load_source, parse_source_key, source_key
+from kmrg.models import StaleEditError
+from kmrg.organisations.models import Province
+from kmrg.organisations.queries import get_organisation_by_code, organisation_choices
+from kmrg.themes.models import Theme
+from kmrg.themes.queries import list_themes
+
+PER_PAGE = 20
+
+
+def _render(template: str, **context: Any) -> str:
+    # The lessons area's permissions travel with its pages, so templates hide what views refuse.
+    return render_template(template, lesson_perms=permissions, **context)
+
+
+def _get_visible_lesson_or_404(lesson_id: int) -> Lesson:
+    lesson = queries.get_lesson(db.session, lesson_id)
+    # A lesson the viewer may not see does not exist for them.
+    if lesson is None or not permissions.can_view_lesson(current_user, lesson):
+        abort(404)
+    return lesson
+
+
+def _int_arg(name: str) -> int | None:
+    value = request.args.get(name, "")
+    return int(value) if value.isdigit() else None
+
+
+@blueprint.route("/lessons/")
+def list_lessons():
+    filters = queries.LessonFilters(
+        theme=request.args.get("theme", ""),
+        province=request.args.get("province", ""),
+        category=request.args.get("category", ""),
+        organisation=request.args.get("organisation", "").strip()[:20],
+        year=_int_arg("year"),
+        stage=request.args.get("stage", ""),
+    )
+    page = db.paginate(
+        queries.lessons_query(filters, current_user), per_page=PER_PAGE, error_out=False
+    )
+    # The SQL narrows; each lesson's own permission check has the final word.
+    lessons = [lesson for lesson in page.items if permissions.can_view_lesson(current_user, lesson)]
+    form = LessonFilterForm(formdata=request.args)
+    form.theme.choices = choices(
+        [("", "All themes")] + [(t.slug, t.name) for t in list_themes(db.session)]
+    )
+    form.province.choices = choices(
+        [("", "All provinces")] + [(p.value, p.label) for p in Province]
+    )
+    form.category.choices = choices(
+        [("", "All categories")] + [(value, kind.label) for value, kind in CATEGORIES.items()]
+    )
+    form.year.choices = choices(
+        [("", "Any year")] + [(str(y), str(y)) for y in queries.lesson_years(db.session)]
+    )
+    form.stage.choices = choices([("", "All stages")] + [(s.value, s.label) for s in LessonStage])
+    return _render("lessons/list.html", page=page, lessons=lessons, form=form, filters=filters)
+
+
+@blueprint.route("/lessons/<int:lesson_id>")
+def show_lesson(lesson_id: int):
+    lesson = _get_visible_lesson_or_404(lesson_id)
+    source = lesson.source
+    return _render(
+        "lessons/show.html",
+        lesson=lesson,
+        source=source if source is not None and source.can_view(current_user) else None,
+        promote_form=PromoteLessonForm(),
+        action_form=LessonActionForm(),
+    )
+
+
+def _theme_choices() -> list[Theme]:
+    return list_themes(db.session)
+
+
+def _chosen_themes(form: LessonForm, themes: list[Theme]) -> list[Theme]:
+    wanted = set(form.themes.data or [])
+    return [theme for theme in themes if theme.slug in wanted]
+
+
+def _fill_choices(form: LessonForm, themes: list[Theme]) -> None:
+    form.themes.choices = choices([(t.slug, t.name) for t in themes])
+
+
+def _requested_source() -> LessonSource | None:
+    text = request.values.get("source")
+    if not text:
+        return None
+    key = parse_source_key(text)
+    source = load_source(db.session, *key) if key else None
+    if source is None:
+        abort(404)
+    if not permissions.can_add_lesson_to_source(current_user, source):
+        abort(403)
+    return source
+
+
+@blueprint.route("/lessons/new", methods=["GET", "POST"])
+@login_required
+def create_lesson():
+    if not permissions.can_create_lesson(current_user):
+        abort(403)
+    source = _requested_source()
+    themes = _theme_choices()
+    form = LessonForm()
+    _fill_choices(form, themes)
+    is_admin = bool(getattr(current_user, "is_admin", False))
+    if is_admin:
+        form.organisation.choices = choices(organisation_choices(db.session))
+        if request.method == "GET" and current_user.organisation is not None:
+            form.organisation.data = current_user.organisation.code
+    else:
+        # Members write for their own organisation: the field is not shown or read.
+        del form.organisation
+    if form.validate_on_submit():
+        organisation = (
+            get_organisation_by_code(db.session, form.organisation.data or "")
+            if is_admin
+            else current_user.organisation
+        )
+        try:
+            lesson = services.create_lesson(
+                db.session,
+                current_user,
+                title=form.title.data,
+                driving_event=form.driving_event.data,
+                lesson=form.lesson.data,
+                recommendation=form.recommendation.data or "",
+                evidence=form.evidence.data or "",
+                applies_to=form.applies_to.data or "",
+                themes=_chosen_themes(form, themes),
+                organisation=organisation,
+                source=(source.source_type, source.obj.id) if source else None,
+            )
+        except PermissionDenied:
+            db.session.rollback()
+            abort(403)
+        except ValidationError as error:
+            db.session.rollback()
+            apply_validation_error(form, error)
+        else:
+            db.session.commit()
+            flash(f"The lesson “{lesson.title}” is saved as an observation.", "success")
+            return redirect(url_for("lessons.show_lesson", lesson_id=lesson.id))
+    return _render(
+        "lessons/edit.html",
+        form=form,
+        lesson=None,
+        source=source,
+        source_key=source_key(source.source_type, source.obj.id) if source else "",
+    )
+
+
+def _form_version(form: LessonForm) -> int:
+    try:
+        return int(form.version.data or "")
+    except ValueError:
+        return -1  # never a real version: the save is refused as stale
+
+
+@blueprint.route("/lessons/<int:lesson_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_lesson(lesson_id: int):
+    lesson = _get_visible_lesson_or_404(lesson_id)
+    if not permissions.can_edit_lesson(current_user, lesson):
+        abort(403)
+    themes = _theme_choices()
+    form = LessonForm(obj=lesson if request.method == "GET" else None)
+    _fill_choices(form, themes)
+    del form.organisation
+    if request.method == "GET":
+        form.version.data = str(lesson.version)
+        form.themes.data = [theme.slug for theme in lesson.themes]
+    if form.validate_on_submit():
+        try:
+            services.update_lesson(
+                db.session,
+                current_user,
+                lesson,
+                expected_version=_form_version(form),
+                title=form.title.data,
+                driving_event=form.driving_event.data,
+                lesson_text=form.lesson.data,
+                recommendation=form.recommendation.data or "",
+                evidence=form.evidence.data or "",
+                applies_to=form.applies_to.data or "",
+                themes=_chosen_themes(form, themes),
+            )
+            db.session.commit()
+        except PermissionDenied:
+            db.session.rollback()
+            abort(403)
+        except ValidationError as error:
+            db.session.rollback()
+            apply_validation_error(form, error)
+        except (StaleEditError, StaleDataError):
+            # StaleDataError: another save landed between our read and our commit.
+            db.session.rollback()
+            form.form_errors.append(
+                "Someone changed this lesson since you opened the page; nothing was saved. "
+                "Your text is kept below: compare it with the lesson, then save again to "
+                "replace theirs."
+            )
+            form.version.data = str(lesson.version)
+        else:
+            flash("The lesson is saved.", "success")
+            return redirect(url_for("lessons.show_lesson", lesson_id=lesson.id))
+    return _render(
+        "lessons/edit.html", form=form, lesson=lesson, source=lesson.source, source_key=""
+    )
+
+
+@blueprint.route("/lessons/<int:lesson_id>/promote", methods=["POST"])
+@login_required
+def promote_lesson(lesson_id: int):
+    lesson = _get_visible_lesson_or_404(lesson_id)
+    form = PromoteLessonForm()
+    if not form.validate_on_submit():
+        abort(400)
+    if not permissions.can_promote_lesson(current_user, lesson) and lesson.stage.next is not None:
+        abort(403)
+    stage = form.stage.data
+    try:
+        if stage not in LessonStage._value2member_map_:
+            raise ValidationError("Choose the stage to promote the lesson to.")
+        services.promote_lesson(db.session, current_user, lesson, LessonStage(stage))
+    except PermissionDenied:
+        db.session.rollback()
+        abort(403)
+    except ValidationError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash(f"The lesson is now a {lesson.stage.label.lower()}.", "success")
+    return redirect(url_for("lessons.show_lesson", lesson_id=lesson_id))
+
+
+@blueprint.route("/lessons/<int:lesson_id>/publish", methods=["POST"])
+@login_required
+def publish_lesson(lesson_id: int):
+    lesson = _get_visible_lesson_or_404(lesson_id)
+    if not LessonActionForm().validate_on_submit():
+        abort(400)
+    try:
+        services.publish_lesson(db.session, current_user, lesson)
+    except PermissionDenied:
+        db.session.rollback()
+        abort(403)
+    except ValidationError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash("The lesson is published: everyone can read it.", "success")
+    return redirect(url_for("lessons.show_lesson", lesson_id=lesson_id))
+
+
+def _get_case_study_or_404(slug: str) -> CaseStudy:
+    case_study = get_case_study_by_slug(db.session, slug)
+    if case_study is None:
+        abort(404)
+    source = load_source(db.session, CASE_STUDY, case_study.id)
+    if source is None or not source.can_view(current_user):
+        abort(404)
+    return case_study
+
+
+@blueprint.route("/case-studies/<slug>/adaptations", methods=["GET", "POST"])
+@login_required
+def record_adaptation(slug: str):
+    case_study = _get_case_study_or_404(slug)
+    source = load_source(db.session, CASE_STUDY, case_study.id)
+    back = source.url if source else url_for("lessons.list_lessons")
+    form = AdaptationForm()
+    if form.validate_on_submit():
+        try:
+            services.record_adaptation(
+                db.session,
+                current_user,
+                case_study,
+                what_changed=form.what_changed.data,
+                what_happened=form.what_happened.data,
+            )
+        except PermissionDenied:
+            db.session.rollback()
+            abort(403)
+        except ValidationError as error:
+            db.session.rollback()
+            if error.field:
+                apply_validation_error(form, error)
+            else:
+                flash(error.message, "error")
+                return redirect(back)
+        else:
+            db.session.commit()
+            flash(f"Thank you: {current_user.organisation.name}'s reuse is recorded.", "success")
+            return redirect(back)
+    elif request.method == "GET" and not permissions.can_record_adaptation(
+        current_user, case_study
+    ):
+        abort(403)
+    return _render("lessons/record_adaptation.html", form=form, case_study=case_study, back=back)
