@@ -10,11 +10,15 @@ from flask import Flask, has_request_context
 from kmrg.audit import permissions as audit_permissions
 from kmrg.auth import permissions as auth_permissions
 from kmrg.auth.forms import LogoutForm
+from kmrg.casestudies import permissions as case_study_permissions
+from kmrg.lessons import permissions as lesson_permissions
 from kmrg.organisations import permissions as organisation_permissions
 from kmrg.themes import permissions as theme_permissions
 
 # The areas that work today, in the order the navigation shows them. Add an area when it works.
 NAVIGATION = [
+    ("casestudies.list_case_studies", "Case studies"),
+    ("lessons.list_lessons", "Lessons"),
     ("organisations.list_organisations", "Organisations"),
     ("themes.list_themes", "Themes"),
     ("search.search", "Search"),
@@ -34,6 +38,8 @@ def init_templating(app: Flask) -> None:
     permissions = SimpleNamespace(
         auth=auth_permissions,
         audit=audit_permissions,
+        casestudies=case_study_permissions,
+        lessons=lesson_permissions,
         organisations=organisation_permissions,
         themes=theme_permissions,
     )

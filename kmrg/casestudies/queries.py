@@ -196,3 +196,15 @@ def organisation_id_choices(session: Session) -> list[tuple[int, str]]:
         .order_by(Organisation.name)
     )
     return [(o_id, f"{name} ({code})") for o_id, name, code in rows]
+
+
+def count_published_case_studies(session: Session) -> int:
+    """Return how many case studies are published."""
+    return (
+        session.scalar(
+            select(func.count())
+            .select_from(CaseStudy)
+            .where(CaseStudy.status == CaseStudyStatus.PUBLISHED)
+        )
+        or 0
+    )

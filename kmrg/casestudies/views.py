@@ -17,6 +17,7 @@ from kmrg.casestudies.models import SECTIONS, CaseStudy, CaseStudyStatus
 from kmrg.exceptions import PermissionDenied, ValidationError
 from kmrg.extensions import db
 from kmrg.forms import apply_validation_error, choices
+from kmrg.lessons import queries as lesson_queries
 from kmrg.models import StaleEditError
 from kmrg.organisations.models import Province
 from kmrg.themes.queries import list_themes
@@ -190,6 +191,10 @@ def show_case_study(slug: str):
         return_form=ReturnForm(),
         can=permissions,
         can_view_profile=can_view_profile,
+        **lesson_queries.source_lessons_context(
+            db.session, "case_study", case_study.id, current_user
+        ),
+        **lesson_queries.adaptations_context(db.session, case_study, current_user),
     )
 
 
