@@ -27,7 +27,7 @@ from kmrg.search.registry import Audience, SearchDocument
 from tests import factories
 
 REPOSITORY = Path(__file__).resolve().parents[2]
-WORKER_START_TIMEOUT = 60.0
+WORKER_TIMEOUT = 120.0
 
 
 @pytest.fixture
@@ -267,13 +267,11 @@ class Worker:
             *args,
         ]
         self.name = name
-        self.process = subprocess.Popen(
-            command,
-            cwd=REPOSITORY,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
+        self.stderr_path = workdir / f"{name}.stderr"
+        with self.stderr_path.open("w") as stderr:
+            self.process = subprocess.Popen(
+                command, cwd=REPOSITORY, stdout=subprocess.PIPE, stderr=stderr, text=True
+            )
         self._lines: list[str] = []
         self._reader = threading.Thread(target=self._read, daemon=True)
         self._reader.start()
@@ -283,7 +281,7 @@ class Worker:
         for line in self.process.stdout:
             self._lines.append(line.strip())
 
-    def wait_for_line(self, predicate, timeout: float = WORKER_START_TIMEOUT) -> str:
+    def wait_for_line(self, predicate, timeout: float = WORKER_TIMEOUT) -> str:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             for line in list(self._lines):
@@ -297,36 +295,33 @@ class Worker:
     def wait_ready(self) -> None:
         self.wait_for_line(lambda line: line == "ready")
 
-    def ids(self, timeout: float = WORKER_START_TIMEOUT) -> list[int]:
+    def ids(self, timeout: float = WORKER_TIMEOUT) -> list[int]:
         line = self.wait_for_line(lambda line: line.startswith("{"), timeout)
         return json.loads(line)["ids"]
 
     def stderr(self) -> str:
-        if self.process.poll() is None:
-            return "(still running)"
-        assert self.process.stderr is not None
-        return self.process.stderr.read()
+        return self.stderr_path.read_text()
 
-    def finish(self, timeout: float = WORKER_START_TIMEOUT) -> None:
+    def finish(self, timeout: float = WORKER_TIMEOUT) -> None:
         code = self.process.wait(timeout)
         self._reader.join(timeout)
         assert code == 0, f"worker {self.name} exited with {code}: {self.stderr()}"
 
     def kill(self) -> None:
         self.process.send_signal(signal.SIGKILL)
-        self.process.wait(WORKER_START_TIMEOUT)
-        self._reader.join(WORKER_START_TIMEOUT)
+        self.process.wait(WORKER_TIMEOUT)
+        self._reader.join(WORKER_TIMEOUT)
 
     def close(self) -> None:
         if self.process.poll() is None:
             self.kill()
-        for stream in (self.process.stdout, self.process.stderr):
-            if stream is not None:
-                stream.close()
+        if self.process.stdout is not None:
+            self.process.stdout.close()
 
 
 @pytest.fixture
-def workers(app: Flask, tmp_path: Path) -> Iterator[list[Worker]]:
+def workers(app: Flask) -> Iterator[list[Worker]]:
+    """Worker processes, killed if still running when the test ends (before the app's cleanup)."""
     started: list[Worker] = []
     yield started
     for worker in started:
