@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from kmrg.audit.services import record_event
 from kmrg.auth.models import AccountStatus, User
-from kmrg.auth.queries import get_user_by_email
+from kmrg.auth.queries import champions_of, get_user_by_email
 from kmrg.casestudies import permissions
 from kmrg.casestudies.models import (
     SECTIONS,
@@ -23,6 +23,7 @@ from kmrg.casestudies.models import (
 from kmrg.exceptions import PermissionDenied, ValidationError
 from kmrg.markdown import render_markdown
 from kmrg.models import StaleEditError, utcnow
+from kmrg.notifications import send_after_commit
 from kmrg.organisations.models import Organisation
 from kmrg.text import slugify
 from kmrg.themes.models import Theme
@@ -336,6 +337,16 @@ def submit_case_study(session: Session, actor: Any, case_study: CaseStudy) -> No
     case_study.status = CaseStudyStatus.SUBMITTED
     case_study.submitted_at = utcnow()
     record_event(session, actor, "case_study.submitted", case_study)
+    for reviewer in champions_of(session, case_study.organisation_id):
+        if reviewer.id != getattr(actor, "id", None):
+            send_after_commit(
+                session,
+                reviewer.email,
+                f"Case study to review: {case_study.title}",
+                "case_study_submitted",
+                case_study=case_study,
+                reviewer=reviewer,
+            )
     session.flush()
 
 
@@ -351,6 +362,7 @@ def publish_case_study(session: Session, actor: Any, case_study: CaseStudy) -> N
     case_study.review_comments = ""
     case_study.returned_at = None
     record_event(session, actor, "case_study.published", case_study)
+    _tell_author(session, actor, case_study, "Your case study is published", "case_study_published")
     session.flush()
 
 
@@ -372,7 +384,25 @@ def return_case_study(session: Session, actor: Any, case_study: CaseStudy, comme
     case_study.reviewer_id = actor.id
     case_study.reviewed_at = now
     record_event(session, actor, "case_study.returned", case_study, comments[:300])
+    _tell_author(session, actor, case_study, "Your case study needs changes", "case_study_returned")
     session.flush()
+
+
+def _tell_author(
+    session: Session, actor: Any, case_study: CaseStudy, subject: str, template: str
+) -> None:
+    author = case_study.author
+    if author is None or author.id == getattr(actor, "id", None) or not author.is_active:
+        return
+    send_after_commit(
+        session,
+        author.email,
+        f"{subject}: {case_study.title}",
+        template,
+        case_study=case_study,
+        author=author,
+        reviewer=actor,
+    )
 
 
 def archive_case_study(session: Session, actor: Any, case_study: CaseStudy) -> None:

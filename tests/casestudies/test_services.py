@@ -241,3 +241,29 @@ def test_a_retired_theme_stays_but_is_not_offered_anew(session, member, theme):
     session.commit()
     with pytest.raises(ValidationError):
         services.create_case_study(session, member, case_study_data(theme_ids=[retired.id]))
+
+
+def test_champions_hear_of_a_submission_and_the_author_of_the_outcome(
+    session, draft, champion, member, outbox
+):
+    services.submit_case_study(session, member, draft)
+    session.commit()
+    assert [m["To"] for m in outbox] == [champion.email]
+    assert draft.title in outbox[0]["Subject"]
+
+    services.return_case_study(session, champion, draft, "Name the ward committees, please.")
+    session.commit()
+    assert outbox[-1]["To"] == member.email
+    assert "Name the ward committees" in outbox[-1].get_content()
+
+    services.submit_case_study(session, member, draft)
+    services.publish_case_study(session, champion, draft)
+    session.commit()
+    assert outbox[-1]["To"] == member.email
+    assert outbox[-1]["Subject"].startswith("Your case study is published")
+
+
+def test_a_rolled_back_submission_tells_nobody(session, draft, champion, member, outbox):
+    services.submit_case_study(session, member, draft)
+    session.rollback()
+    assert outbox == []
