@@ -22,3 +22,11 @@ def apply_validation_error(form: FlaskForm, error: ValidationError) -> None:
 def choices(pairs: Iterable[tuple[str, str]]) -> list[SelectChoice]:
     """Turn (value, label) pairs into WTForms choices (tuples are deprecated in WTForms 3.3)."""
     return [SelectChoice(value, label) for value, label in pairs]
+
+
+def submitted_version(form: FlaskForm) -> int:
+    """Return the record version a form was rendered with (-1, never a real one, if tampered)."""
+    try:
+        return int(form.version.data or "")
+    except (AttributeError, ValueError):
+        return -1

@@ -16,7 +16,7 @@ from kmrg.casestudies.forms import CaseStudyActionForm, CaseStudyForm, ReturnFor
 from kmrg.casestudies.models import SECTIONS, CaseStudy, CaseStudyStatus
 from kmrg.exceptions import PermissionDenied, ValidationError
 from kmrg.extensions import db
-from kmrg.forms import apply_validation_error, choices
+from kmrg.forms import apply_validation_error, choices, submitted_version
 from kmrg.lessons import queries as lesson_queries
 from kmrg.models import StaleEditError
 from kmrg.organisations.models import Province
@@ -198,13 +198,6 @@ def show_case_study(slug: str):
     )
 
 
-def _form_version(form: CaseStudyForm) -> int:
-    try:
-        return int(form.version.data or "")
-    except ValueError:
-        return -1  # never a real version: the save is refused as stale
-
-
 @blueprint.route("/case-studies/<slug>/edit", methods=["GET", "POST"])
 @login_required
 def edit_case_study(slug: str):
@@ -225,7 +218,7 @@ def edit_case_study(slug: str):
                 current_user,
                 case_study,
                 _data_from(form),
-                expected_version=_form_version(form),
+                expected_version=submitted_version(form),
             )
             stored = attachments.store_from_form(db.session, current_user, case_study, form)
             db.session.commit()

@@ -12,7 +12,7 @@ from kmrg.casestudies.models import CaseStudy
 from kmrg.casestudies.queries import CATEGORIES, get_case_study_by_slug
 from kmrg.exceptions import PermissionDenied, ValidationError
 from kmrg.extensions import db
-from kmrg.forms import apply_validation_error, choices
+from kmrg.forms import apply_validation_error, choices, submitted_version
 from kmrg.lessons import blueprint, permissions, queries, services
 from kmrg.lessons.case_study_source import SOURCE_TYPE as CASE_STUDY
 from kmrg.lessons.forms import (
@@ -178,13 +178,6 @@ def create_lesson():
     )
 
 
-def _form_version(form: LessonForm) -> int:
-    try:
-        return int(form.version.data or "")
-    except ValueError:
-        return -1  # never a real version: the save is refused as stale
-
-
 @blueprint.route("/lessons/<int:lesson_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit_lesson(lesson_id: int):
@@ -204,7 +197,7 @@ def edit_lesson(lesson_id: int):
                 db.session,
                 current_user,
                 lesson,
-                expected_version=_form_version(form),
+                expected_version=submitted_version(form),
                 title=form.title.data,
                 driving_event=form.driving_event.data,
                 lesson_text=form.lesson.data,

@@ -11,7 +11,7 @@ from kmrg.auth.models import Role
 from kmrg.auth.queries import visible_people_of_organisation
 from kmrg.exceptions import PermissionDenied, ValidationError
 from kmrg.extensions import db
-from kmrg.forms import apply_validation_error
+from kmrg.forms import apply_validation_error, submitted_version
 from kmrg.models import StaleEditError
 from kmrg.organisations import blueprint, permissions, services
 from kmrg.organisations.forms import (
@@ -167,13 +167,6 @@ def create_organisation():
     return render_template("organisations/admin/create.html", form=form)
 
 
-def _form_version(form: OrganisationEditForm) -> int:
-    try:
-        return int(form.version.data or "")
-    except ValueError:
-        return -1  # never a real version: the save is refused as stale
-
-
 @blueprint.route("/admin/organisations/<code>/edit", methods=["GET", "POST"])
 @login_required
 def edit_organisation(code: str):
@@ -185,7 +178,7 @@ def edit_organisation(code: str):
     if form.validate_on_submit():
         try:
             services.rename_organisation(
-                db.session, current_user, organisation, form.name.data, _form_version(form)
+                db.session, current_user, organisation, form.name.data, submitted_version(form)
             )
             db.session.commit()
         except PermissionDenied:

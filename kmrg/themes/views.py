@@ -8,7 +8,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from kmrg.exceptions import PermissionDenied, ValidationError
 from kmrg.extensions import db
-from kmrg.forms import apply_validation_error
+from kmrg.forms import apply_validation_error, submitted_version
 from kmrg.models import StaleEditError
 from kmrg.themes import blueprint, permissions, queries, services
 from kmrg.themes.forms import ThemeActionForm, ThemeCreateForm, ThemeEditForm
@@ -64,13 +64,6 @@ def create_theme():
     return render_template("themes/admin/create.html", form=form)
 
 
-def _form_version(form: ThemeEditForm) -> int:
-    try:
-        return int(form.version.data or "")
-    except ValueError:
-        return -1  # never a real version: the save is refused as stale
-
-
 @blueprint.route("/admin/themes/<slug>/edit", methods=["GET", "POST"])
 @login_required
 def edit_theme(slug: str):
@@ -87,7 +80,7 @@ def edit_theme(slug: str):
                 theme,
                 name=form.name.data,
                 description=form.description.data or "",
-                expected_version=_form_version(form),
+                expected_version=submitted_version(form),
             )
             db.session.commit()
         except PermissionDenied:
