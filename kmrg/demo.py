@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from kmrg.auth.models import AccountStatus, ProfileVisibility, Role, User
 from kmrg.auth.queries import get_user_by_email
 from kmrg.auth.services import hash_password
+from kmrg.casestudies.demo import load_case_study_demo
 from kmrg.models import utcnow
 from kmrg.organisations.queries import get_organisation_by_code
 from kmrg.organisations.services import import_reference_organisations
@@ -119,6 +120,88 @@ DEMO_PEOPLE = [
         ProfileVisibility.HIDDEN,
         AccountStatus.PENDING,
     ),
+    # Members of the organisations that record reusing a demo case study (adaptations).
+    (
+        "Mpho Mokoena",
+        "member.mangaung@example.org",
+        Role.MEMBER,
+        "MAN",
+        "Revenue management officer",
+        ProfileVisibility.MEMBERS,
+        AccountStatus.ACTIVE,
+    ),
+    (
+        "Lindiwe Sithole",
+        "member.ekurhuleni@example.org",
+        Role.MEMBER,
+        "EKU",
+        "Knowledge and records officer",
+        ProfileVisibility.MEMBERS,
+        AccountStatus.ACTIVE,
+    ),
+    (
+        "Tshepo Maluleke",
+        "member.tshwane@example.org",
+        Role.MEMBER,
+        "TSH",
+        "Public participation officer",
+        ProfileVisibility.MEMBERS,
+        AccountStatus.ACTIVE,
+    ),
+    (
+        "Anathi Jacobs",
+        "member.nmb@example.org",
+        Role.MEMBER,
+        "NMA",
+        "Strategic planning officer",
+        ProfileVisibility.MEMBERS,
+        AccountStatus.ACTIVE,
+    ),
+    (
+        "Siyabonga Qwabe",
+        "member.amathole@example.org",
+        Role.MEMBER,
+        "DC12",
+        "IDP co-ordinator",
+        ProfileVisibility.MEMBERS,
+        AccountStatus.ACTIVE,
+    ),
+    (
+        "Marike Jansen",
+        "member.gardenroute@example.org",
+        Role.MEMBER,
+        "DC4",
+        "Shared services co-ordinator",
+        ProfileVisibility.MEMBERS,
+        AccountStatus.ACTIVE,
+    ),
+    (
+        "Nosipho Mtshali",
+        "member.alfrednzo@example.org",
+        Role.MEMBER,
+        "DC44",
+        "DDM hub co-ordinator",
+        ProfileVisibility.MEMBERS,
+        AccountStatus.ACTIVE,
+    ),
+    (
+        "Lesiba Mphahlele",
+        "member.sekhukhune@example.org",
+        Role.MEMBER,
+        "DC47",
+        "Development planning officer",
+        ProfileVisibility.MEMBERS,
+        AccountStatus.ACTIVE,
+    ),
+    (
+        "Tebogo Mashaba",
+        "member.polokwane@example.org",
+        Role.MEMBER,
+        "LIM354",
+        "Revenue accountant",
+        ProfileVisibility.MEMBERS,
+        AccountStatus.ACTIVE,
+    ),
 ]
 
 
@@ -146,7 +229,7 @@ def demo_password(instance_path: Path) -> str:
 
 
 def load_demo(session: Session) -> DemoCredentials:
-    """Load organisations, themes and demo people; return the sign-in details."""
+    """Load organisations, themes, demo people and case studies; return the sign-in details."""
     import_reference_organisations(session)
     ensure_starter_themes(session)
     password = demo_password(Path(current_app.instance_path))
@@ -169,6 +252,7 @@ def load_demo(session: Session) -> DemoCredentials:
             )
         )
     session.flush()
+    load_case_study_demo(session)
     return DemoCredentials(
         admin_email=DEMO_PEOPLE[0][1], champion_email=DEMO_PEOPLE[1][1], password=password
     )

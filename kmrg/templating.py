@@ -14,6 +14,7 @@ from kmrg.casestudies import permissions as case_study_permissions
 from kmrg.lessons import permissions as lesson_permissions
 from kmrg.organisations import permissions as organisation_permissions
 from kmrg.themes import permissions as theme_permissions
+from kmrg.urls import external_url
 
 # The areas that work today, in the order the navigation shows them. Add an area when it works.
 NAVIGATION = [
@@ -52,5 +53,6 @@ def init_templating(app: Flask) -> None:
         return values
 
     app.jinja_env.filters["date"] = format_date
+    app.jinja_env.globals["external_url"] = external_url
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

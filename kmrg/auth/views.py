@@ -31,6 +31,7 @@ from kmrg.forms import apply_validation_error
 from kmrg.models import StaleEditError
 from kmrg.organisations.queries import find_organisation_by_label, organisation_choices
 from kmrg.security import safe_next_url
+from kmrg.urls import external_url
 
 
 def _login_account_key() -> str:
@@ -127,7 +128,7 @@ def request_password_reset():
             db.session,
             form.email.data,
             current_app.config["SECRET_KEY"],
-            lambda token: _external_url("auth.reset_password", token=token),
+            lambda token: external_url("auth.reset_password", token=token),
         )
         db.session.commit()
         return render_template("auth/reset_requested.html", email=form.email.data)
@@ -225,10 +226,3 @@ def show_person(user_id: int):
     if person is None or not permissions.can_view_profile(current_user, person):
         abort(404)
     return render_template("auth/person.html", person=person)
-
-
-def _external_url(endpoint: str, **values: str) -> str:
-    base = current_app.config.get("BASE_URL")
-    if base:
-        return base.rstrip("/") + url_for(endpoint, **values)
-    return url_for(endpoint, _external=True, **values)

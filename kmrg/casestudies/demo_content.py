@@ -12,9 +12,10 @@ How the loader is meant to read the data:
 
 * ``DemoCaseStudy.status`` is the final workflow state. A published case study names its
   reviewer (a champion of the organisation or an administrator); drafts and submitted case
-  studies have none. Where no demo user belongs to the organisation (NMA, TSH, WC-DOTP), the
-  write-up was done by a champion from another city and reviewed by the administrator, so the
-  loader should create these directly rather than through the "own organisation" form check.
+  studies have none. Where no demo champion belongs to the organisation (NMA, TSH, WC-DOTP),
+  the write-up was done by a champion from another city and reviewed by the administrator; the
+  "own organisation" rule refuses that, so the loader has the administrator enter these on the
+  author's behalf (kmrg/casestudies/demo.py).
 * ``owners`` entries are either a demo e-mail or ``"external:Name|Role|Organisation"``.
 * ``revisions`` are replayed oldest first. Each ``DemoRevision.changes`` maps a section name
   (``title``, ``summary``, ``context``, ``challenge``, ``approach``, ``results`` or

@@ -271,7 +271,10 @@ def create_case_study(session: Session, actor: Any, data: CaseStudyData) -> Case
         themes=[],
         owners=[],
     )
-    _apply(session, case_study, data)
+    # No autoflush: looking up themes mid-change would write it early and hide it from the
+    # modified-check below, losing the revision.
+    with session.no_autoflush:
+        _apply(session, case_study, data)
     case_study.slug = _unique_slug(session, case_study.title)
     case_study.updated_at = utcnow()
     session.add(case_study)
@@ -305,7 +308,10 @@ def update_case_study(
                 "Only administrators move a case study to another organisation.", "organisation"
             )
         case_study.organisation = _organisation_for(session, actor, data.organisation_id)
-    _apply(session, case_study, data)
+    # No autoflush: looking up themes mid-change would write it early and hide it from the
+    # modified-check below, losing the revision.
+    with session.no_autoflush:
+        _apply(session, case_study, data)
     if not session.is_modified(case_study) and not any(
         session.is_modified(owner) for owner in case_study.owners
     ):

@@ -21,6 +21,7 @@ from kmrg.lessons import queries as lesson_queries
 from kmrg.models import StaleEditError
 from kmrg.organisations.models import Province
 from kmrg.themes.queries import list_themes
+from kmrg.urls import external_url
 
 PER_PAGE = 20
 
@@ -78,14 +79,7 @@ def list_case_studies():
 
 @blueprint.route("/case-studies/feed.atom")
 def feed():
-    base = current_app.config.get("BASE_URL")
-
-    def external(endpoint: str, **values: Any) -> str:
-        if base:
-            return base.rstrip("/") + url_for(endpoint, **values)
-        return url_for(endpoint, _external=True, **values)
-
-    body = build_feed(queries.feed_case_studies(db.session), external)
+    body = build_feed(queries.feed_case_studies(db.session), external_url)
     return current_app.response_class(body, mimetype="application/atom+xml")
 
 

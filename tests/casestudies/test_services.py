@@ -267,3 +267,18 @@ def test_a_rolled_back_submission_tells_nobody(session, draft, champion, member,
     services.submit_case_study(session, member, draft)
     session.rollback()
     assert outbox == []
+
+
+def test_an_edit_that_keeps_its_themes_still_keeps_a_revision(session, draft, member, theme):
+    # The edit form always sends the ticked themes; looking them up must not flush the edit
+    # early and hide it from the change check.
+    changed = services.update_case_study(
+        session,
+        member,
+        draft,
+        case_study_data(theme_ids=[theme.id], summary="A sharper one-paragraph summary."),
+        expected_version=draft.version,
+    )
+    session.commit()
+    assert changed
+    assert [r.number for r in draft.revisions] == [1, 2]

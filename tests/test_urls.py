@@ -1,0 +1,25 @@
+"""Absolute links in e-mails and feeds point at the Hub's public address."""
+
+from __future__ import annotations
+
+from kmrg.urls import external_url
+from tests.conftest import make_app
+
+
+def test_base_url_wins_over_the_request(migrated, tmp_path):
+    app = make_app(migrated, tmp_path, BASE_URL="https://hub.example.org/")
+    with app.test_request_context("/", base_url="http://10.0.0.7:8000"):
+        assert external_url("auth.login") == "https://hub.example.org/login"
+
+
+def test_the_request_address_is_used_without_a_base_url(migrated, tmp_path):
+    app = make_app(migrated, tmp_path, SERVER_NAME=None)
+    with app.test_request_context("/", base_url="https://kmrg.example.org"):
+        assert external_url("auth.login") == "https://kmrg.example.org/login"
+
+
+def test_the_command_line_gets_the_development_address(migrated, tmp_path):
+    app = make_app(migrated, tmp_path, SERVER_NAME=None)
+    with app.app_context():
+        link = external_url("casestudies.show_case_study", slug="revenue")
+    assert link == "http://127.0.0.1:5000/case-studies/revenue"
