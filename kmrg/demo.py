@@ -22,7 +22,7 @@ from kmrg.themes.services import ensure_starter_themes
 # (name, e-mail, role, organisation code, job title, visibility, status) — all invented.
 DEMO_PEOPLE = [
     (
-        "Nandi Secretariat",
+        "Nandi Mahlangu",
         "admin@example.org",
         Role.ADMIN,
         "SACN",
