@@ -160,6 +160,28 @@ def import_organisations_command() -> None:
     )
 
 
+@click.group("attachments", cls=AppGroup)
+def attachments_group() -> None:
+    """Stored attachment files."""
+
+
+@attachments_group.command("sweep")
+@click.option(
+    "--older-than",
+    "older_than",
+    default=3600,
+    show_default=True,
+    help="Only files untouched for this many seconds (uploads in flight are younger).",
+)
+def sweep_attachments_command(older_than: int) -> None:
+    """Delete stored files that no attachment refers to any more."""
+    from kmrg.attachments.services import sweep_unreferenced_files
+
+    removed = sweep_unreferenced_files(db.session, older_than_seconds=older_than)
+    db.session.rollback()
+    click.echo(f"Removed {removed} unreferenced files.")
+
+
 @click.command("demo")
 @with_appcontext
 def demo_command() -> None:
@@ -180,5 +202,12 @@ def get_pipeline_drain() -> None:
     get_pipeline().drain(wait_for_lock=True)
 
 
-for _command in (users_group, search_group, markdown_group, organisations_group, demo_command):
+for _command in (
+    users_group,
+    search_group,
+    markdown_group,
+    organisations_group,
+    attachments_group,
+    demo_command,
+):
     main.add_command(_command)

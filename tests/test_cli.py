@@ -121,3 +121,41 @@ def test_the_installed_kmrg_command_runs_demo_and_check(app, migrated, tmp_path)
     )
     assert check.returncode == 0, check.stdout + check.stderr
     assert "matches the database" in check.stdout
+
+
+def test_markdown_rerender_restores_stored_html(app, session, member):
+    from kmrg.casestudies import services as case_studies
+    from tests.casestudies.conftest import case_study_data
+
+    case_study = case_studies.create_case_study(session, member, case_study_data())
+    session.commit()
+    case_study.context_html = "<p>rendered by an older, looser allowlist<script></script></p>"
+    session.commit()
+
+    result = app.test_cli_runner().invoke(main, args=["markdown", "rerender"])
+    assert result.exit_code == 0, result.output
+    assert "Re-rendered 1 records" in result.output
+    session.expire_all()
+    assert "script" not in case_study.context_html
+    assert case_study.context_html.startswith("<p>Buffalo City lost revenue")
+
+
+def test_attachments_sweep_removes_only_old_unreferenced_files(app, tmp_path):
+    import os
+    import time
+    from pathlib import Path
+
+    upload_dir = Path(app.config["UPLOAD_DIR"])
+    orphan = upload_dir / "ab" / "cd" / ("abcd" + "0" * 60)
+    fresh = upload_dir / "ef" / "01" / ("ef01" + "0" * 60)
+    for path in (orphan, fresh):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(b"%PDF-1.4 left behind")
+    old = time.time() - 7200
+    os.utime(orphan, (old, old))
+
+    result = app.test_cli_runner().invoke(main, args=["attachments", "sweep"])
+    assert result.exit_code == 0, result.output
+    assert "Removed 1 unreferenced files" in result.output
+    assert not orphan.exists()
+    assert fresh.exists()  # may belong to an upload still being saved
