@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from kmrg.attachments.services import make_upload, store_attachment
 from kmrg.auth.models import AccountStatus, User
 from kmrg.auth.queries import champions_of, get_user_by_email
-from kmrg.casestudies import services
+from kmrg.casestudies import owners, services
 from kmrg.casestudies.attachments import OWNER_TYPE
 from kmrg.casestudies.demo_content import (
     CASE_STUDIES,
@@ -177,11 +177,11 @@ def _data(
     )
 
 
-def _owner(session: Session, who: str, role: str, is_contact: bool) -> services.OwnerEntry:
+def _owner(session: Session, who: str, role: str, is_contact: bool) -> owners.OwnerEntry:
     if not who.startswith("external:"):
-        return services.OwnerEntry(user=_demo_user(session, who), role=role, is_contact=is_contact)
+        return owners.OwnerEntry(user=_demo_user(session, who), role=role, is_contact=is_contact)
     name, their_role, organisation = who.removeprefix("external:").split("|")
-    return services.OwnerEntry(
+    return owners.OwnerEntry(
         external_name=name,
         role=f"{role} ({their_role}; {organisation})",
         is_contact=is_contact,

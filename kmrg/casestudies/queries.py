@@ -167,7 +167,7 @@ def years_with_case_studies(session: Session) -> list[int]:
 
 
 def owner_lines(owners: Sequence[CaseStudyOwner]) -> str:
-    """Write owners back as the lines the edit form reads (see services.parse_owner_lines)."""
+    """Write owners back as the lines the edit form reads (see owners.parse_owner_lines)."""
     lines = []
     for owner in owners:
         who = owner.user.email if owner.user is not None else owner.external_name

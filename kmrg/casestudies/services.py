@@ -10,16 +10,15 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from kmrg.audit.services import record_event
-from kmrg.auth.models import AccountStatus, User
-from kmrg.auth.queries import champions_of, get_user_by_email
+from kmrg.auth.queries import champions_of
 from kmrg.casestudies import permissions
 from kmrg.casestudies.models import (
     SECTIONS,
     CaseStudy,
-    CaseStudyOwner,
     CaseStudyRevision,
     CaseStudyStatus,
 )
+from kmrg.casestudies.owners import OwnerEntry, apply_owners
 from kmrg.exceptions import PermissionDenied, ValidationError
 from kmrg.markdown import render_markdown
 from kmrg.models import StaleEditError, utcnow
@@ -33,18 +32,7 @@ SUMMARY_MAX_LENGTH = 1500
 SECTION_MAX_LENGTH = 50_000
 PERIOD_NOTE_MAX_LENGTH = 120
 COMMENTS_MAX_LENGTH = 5000
-MAX_OWNERS = 30
 FIRST_YEAR = 1994  # democratic local government; nothing the Hub documents happened before
-
-
-@dataclass
-class OwnerEntry:
-    """One project owner or contact as typed: a Hub account, or a named person outside it."""
-
-    user: User | None = None
-    external_name: str = ""
-    role: str = ""
-    is_contact: bool = False
 
 
 @dataclass
@@ -61,45 +49,6 @@ class CaseStudyData:
     links: str = ""
     theme_ids: Sequence[int] = ()
     owners: Sequence[OwnerEntry] = ()
-
-
-def parse_owner_lines(session: Session, text: str) -> list[OwnerEntry]:
-    """Read owners typed one per line as "name or e-mail | role, organisation | contact".
-
-    An e-mail address names a person with an active Hub account; anything else is an external
-    person's name. A third part "contact" marks the people readers may approach.
-    """
-    entries: list[OwnerEntry] = []
-    for number, line in enumerate((text or "").splitlines(), start=1):
-        if not line.strip():
-            continue
-        parts = [part.strip() for part in line.split("|")]
-        who, role = parts[0], parts[1] if len(parts) > 1 else ""
-        flag = parts[2].lower() if len(parts) > 2 else ""
-        if len(parts) > 3 or flag not in {"", "contact"}:
-            raise ValidationError(
-                f"Line {number}: write “name or e-mail | role, organisation | contact”.", "owners"
-            )
-        if not who:
-            raise ValidationError(f"Line {number}: start with a name or an e-mail.", "owners")
-        if len(who) > 120 or len(role) > 200:
-            raise ValidationError(f"Line {number} is too long.", "owners")
-        entry = OwnerEntry(role=role, is_contact=flag == "contact")
-        if "@" in who:
-            user = get_user_by_email(session, who)
-            if user is None or user.status is not AccountStatus.ACTIVE:
-                raise ValidationError(
-                    f"Line {number}: nobody in the Hub has the address {who}. Write the person's "
-                    "name instead to list them without an account.",
-                    "owners",
-                )
-            entry.user = user
-        else:
-            entry.external_name = " ".join(who.split())
-        entries.append(entry)
-    if len(entries) > MAX_OWNERS:
-        raise ValidationError(f"List at most {MAX_OWNERS} owners and contacts.", "owners")
-    return entries
 
 
 def _clean_title(title: str) -> str:
@@ -207,27 +156,7 @@ def _apply(session: Session, case_study: CaseStudy, data: CaseStudyData) -> None
     themes = _themes_for(session, data.theme_ids, keep=case_study.themes)
     if [t.id for t in themes] != [t.id for t in case_study.themes]:
         case_study.themes = themes
-    _apply_owners(case_study, data.owners)
-
-
-def _owner_key(owner: CaseStudyOwner | OwnerEntry) -> tuple[Any, ...]:
-    user_id = owner.user.id if owner.user is not None else None
-    return (user_id, owner.external_name, owner.role, owner.is_contact)
-
-
-def _apply_owners(case_study: CaseStudy, entries: Sequence[OwnerEntry]) -> None:
-    if [_owner_key(o) for o in case_study.owners] == [_owner_key(e) for e in entries]:
-        return
-    case_study.owners = [
-        CaseStudyOwner(
-            user=entry.user,
-            external_name=entry.external_name if entry.user is None else "",
-            role=entry.role,
-            is_contact=entry.is_contact,
-            position=position,
-        )
-        for position, entry in enumerate(entries)
-    ]
+    apply_owners(case_study, data.owners)
 
 
 def snapshot_of(case_study: CaseStudy) -> dict[str, str]:

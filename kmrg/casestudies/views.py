@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 from sqlalchemy.orm.exc import StaleDataError
 
 from kmrg.auth.permissions import can_view_profile
-from kmrg.casestudies import attachments, blueprint, permissions, queries, services
+from kmrg.casestudies import attachments, blueprint, owners, permissions, queries, services
 from kmrg.casestudies.diff import diff_revisions
 from kmrg.casestudies.feed import build_feed
 from kmrg.casestudies.forms import CaseStudyActionForm, CaseStudyForm, ReturnForm
@@ -114,7 +114,7 @@ def _data_from(form: CaseStudyForm) -> services.CaseStudyData:
         sections={name: getattr(form, name).data or "" for name, _label in SECTIONS},
         links=form.links.data or "",
         theme_ids=[int(value) for value in form.themes.data or [] if str(value).isdigit()],
-        owners=services.parse_owner_lines(db.session, form.owners.data or ""),
+        owners=owners.parse_owner_lines(db.session, form.owners.data or ""),
     )
 
 

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from kmrg.audit.models import AuditEvent
-from kmrg.casestudies import services
+from kmrg.casestudies import owners, services
 from kmrg.casestudies.diff import diff_revisions
 from kmrg.casestudies.models import CaseStudyStatus
 from kmrg.casestudies.queries import owner_lines
@@ -85,7 +85,7 @@ def test_the_summary_is_kept_to_one_paragraph(session, member):
 
 
 def test_owners_are_hub_people_by_email_or_named_outsiders(session, member, champion):
-    entries = services.parse_owner_lines(
+    entries = owners.parse_owner_lines(
         session,
         f"{champion.email} | KM champion | contact\n\nPat Outsider | Consultant, Example Ltd\n",
     )
@@ -104,7 +104,7 @@ def test_owners_are_hub_people_by_email_or_named_outsiders(session, member, cham
 )
 def test_owner_lines_that_cannot_be_read_are_refused(session, text):
     with pytest.raises(ValidationError) as error:
-        services.parse_owner_lines(session, text)
+        owners.parse_owner_lines(session, text)
     assert error.value.field == "owners"
 
 

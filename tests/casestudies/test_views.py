@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from kmrg.audit.models import AuditEvent
 from kmrg.auth.models import ProfileVisibility
-from kmrg.casestudies import services
+from kmrg.casestudies import owners, services
 from kmrg.casestudies.models import CaseStudy, CaseStudyStatus
 from kmrg.organisations.models import OrganisationKind, Province
 from tests import factories
@@ -218,7 +218,7 @@ def test_a_reviewer_who_chose_privacy_is_not_named_to_the_public(client, publish
 
 
 def test_owners_are_shown_only_as_far_as_they_chose(client, session, member, champion):
-    entries = services.parse_owner_lines(
+    entries = owners.parse_owner_lines(
         session, f"{champion.email} | KM champion | contact\nPat Outsider | Consultant"
     )
     case_study = write_case_study(session, member, owners=entries)
