@@ -94,6 +94,8 @@ def register_blueprints(app: Flask) -> None:
     from kmrg.auth import views as _auth_views  # noqa: F401
     from kmrg.casestudies import blueprint as casestudies
     from kmrg.casestudies import views as _casestudy_views  # noqa: F401
+    from kmrg.experts import blueprint as experts
+    from kmrg.experts import views as _expert_views  # noqa: F401
     from kmrg.home import blueprint as home
     from kmrg.home import views as _home_views  # noqa: F401
     from kmrg.lessons import blueprint as lessons
@@ -105,7 +107,18 @@ def register_blueprints(app: Flask) -> None:
     from kmrg.themes import blueprint as themes
     from kmrg.themes import views as _theme_views  # noqa: F401
 
-    areas = (home, auth, organisations, themes, casestudies, lessons, attachments, audit, admin)
+    areas = (
+        home,
+        auth,
+        organisations,
+        themes,
+        casestudies,
+        lessons,
+        experts,
+        attachments,
+        audit,
+        admin,
+    )
     for blueprint in (*areas, search, api):
         app.register_blueprint(blueprint)
 
@@ -114,11 +127,13 @@ def register_search(app: Flask) -> None:
     """Register every area's search documents, then start the indexing pipeline."""
     from kmrg.auth.search import register_search_documents as register_profiles
     from kmrg.casestudies.search import register_search_documents as register_case_studies
+    from kmrg.experts.search import register_search_documents as register_experts
     from kmrg.lessons.search import register_search_documents as register_lessons
     from kmrg.search.pipeline import init_search
 
     register_profiles()
     register_case_studies()
+    register_experts()
     register_lessons()  # after every lesson source's area, so their changes re-index lessons
     init_search(app)
 

@@ -11,6 +11,7 @@ from kmrg.audit import permissions as audit_permissions
 from kmrg.auth import permissions as auth_permissions
 from kmrg.auth.forms import LogoutForm
 from kmrg.casestudies import permissions as case_study_permissions
+from kmrg.experts import permissions as expert_permissions
 from kmrg.lessons import permissions as lesson_permissions
 from kmrg.organisations import permissions as organisation_permissions
 from kmrg.themes import permissions as theme_permissions
@@ -20,6 +21,7 @@ from kmrg.urls import external_url
 NAVIGATION = [
     ("casestudies.list_case_studies", "Case studies"),
     ("lessons.list_lessons", "Lessons"),
+    ("experts.list_experts", "Experts"),
     ("organisations.list_organisations", "Organisations"),
     ("themes.list_themes", "Themes"),
     ("search.search", "Search"),
@@ -40,6 +42,7 @@ def init_templating(app: Flask) -> None:
         auth=auth_permissions,
         audit=audit_permissions,
         casestudies=case_study_permissions,
+        experts=expert_permissions,
         lessons=lesson_permissions,
         organisations=organisation_permissions,
         themes=theme_permissions,

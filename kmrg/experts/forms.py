@@ -1,0 +1,97 @@
+"""Expert profile forms (WTForms only; views pass the choices in)."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    FieldList,
+    Form,
+    FormField,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+MARKDOWN_HINT = "Markdown: blank lines between paragraphs, *emphasis*, lists with “- ”."
+EXPERTISE_ROWS = 6
+
+
+class ExpertiseRowForm(Form):
+    """One row of the expertise table; a row left empty is ignored."""
+
+    theme = SelectField("Theme", choices=[], validate_choice=False)
+    skill = StringField("Or a skill in your own words", validators=[Length(max=120)])
+    level = SelectField("Level", choices=[], validate_choice=False)
+
+
+class ExpertProfileForm(FlaskForm):
+    headline = StringField(
+        "Headline",
+        validators=[DataRequired(), Length(max=200)],
+        description="One line on what you know, e.g. “Revenue enhancement in a mid-size metro”.",
+    )
+    biography = TextAreaField(
+        "Short biography",
+        validators=[Optional(), Length(max=5_000)],
+        description="What you have done and where. " + MARKDOWN_HINT,
+    )
+    expertise = FieldList(FormField(ExpertiseRowForm), min_entries=EXPERTISE_ROWS, max_entries=12)
+    province = SelectField("Province", choices=[])
+    languages = SelectMultipleField(
+        "Languages you speak",
+        choices=[],
+        widget=ListWidget(prefix_label=False),
+        option_widget=CheckboxInput(),
+    )
+    availability = SelectMultipleField(
+        "Available for",
+        choices=[],
+        widget=ListWidget(prefix_label=False),
+        option_widget=CheckboxInput(),
+    )
+    days_per_quarter = IntegerField(
+        "Days per quarter",
+        validators=[Optional(), NumberRange(min=0, max=90)],
+        description="Roughly how many days a quarter you can give.",
+    )
+    preferred_channel = SelectField("Preferred way to be contacted", choices=[])
+    visibility = RadioField("Who may see this profile", choices=[])
+    email_visibility = SelectField(
+        "Who may see your e-mail address",
+        choices=[],
+        description="Visitors who are not signed in never see it.",
+    )
+    phone = StringField("Phone (optional)", validators=[Optional(), Length(max=40)])
+    phone_visibility = SelectField(
+        "Who may see your phone number",
+        choices=[],
+        description="Visitors who are not signed in never see it.",
+    )
+    # The version the form was opened with: a stale save is refused, not silently applied.
+    version = HiddenField()
+    submit = SubmitField("Save the profile")
+
+
+class ExpertFilterForm(FlaskForm):
+    """Narrow the directory; read from the query string, so it needs no CSRF token."""
+
+    class Meta:
+        csrf = False
+
+    theme = SelectField("Theme", choices=[], validate_choice=False)
+    province = SelectField("Province", choices=[], validate_choice=False)
+    language = SelectField("Language", choices=[], validate_choice=False)
+    availability = SelectField("Available for", choices=[], validate_choice=False)
+
+
+class ExpertActionForm(FlaskForm):
+    """A one-button form (confirm): only its CSRF token matters."""
+
+    submit = SubmitField()

@@ -1,0 +1,127 @@
+"""Expert profiles as search documents, only as far as each person chose to be seen.
+
+Contact details (e-mail, phone) are never part of a document, so no snippet can show them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from flask import url_for
+from sqlalchemy import select
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import Session, joinedload, selectinload
+
+from kmrg.auth.models import AccountStatus, ProfileVisibility, User
+from kmrg.experts.models import Expertise, ExpertLanguage, ExpertProfile
+from kmrg.experts.permissions import can_view_expert_profile
+from kmrg.markdown import markdown_to_text
+from kmrg.organisations.models import Organisation
+from kmrg.search.registry import Audience, DocumentType, SearchDocument, registry
+from kmrg.themes.models import Theme
+
+DOC_TYPE = "expert"
+
+
+def build_expert_document(profile: ExpertProfile) -> SearchDocument | None:
+    """Return the profile's search document, or None if it must not be found."""
+    if profile.user.status is not AccountStatus.ACTIVE:
+        return None
+    if profile.visibility is ProfileVisibility.HIDDEN:
+        return None
+    audience = (
+        Audience.PUBLIC if profile.visibility is ProfileVisibility.PUBLIC else Audience.MEMBERS
+    )
+    organisation = profile.organisation
+    parts = [profile.name, profile.headline, markdown_to_text(profile.biography)]
+    parts += [item.name for item in profile.expertise]
+    if organisation is not None:
+        parts.append(organisation.name)
+    if profile.province is not None:
+        parts.append(profile.province.label)
+    parts += [language.label for language in profile.languages]
+    return SearchDocument(
+        doc_type=DOC_TYPE,
+        doc_id=str(profile.id),
+        title=profile.name,
+        body=" · ".join(part for part in parts if part),
+        audience=audience,
+        tags=[item.theme.slug for item in profile.expertise if item.theme is not None],
+    )
+
+
+def _load(session: Session, ids: Sequence[str]) -> dict[str, ExpertProfile]:
+    numbers = [int(i) for i in ids if i.isdigit()]
+    profiles = session.scalars(
+        select(ExpertProfile)
+        .options(
+            joinedload(ExpertProfile.user).joinedload(User.organisation),
+            selectinload(ExpertProfile.expertise).joinedload(Expertise.theme),
+            selectinload(ExpertProfile.language_rows),
+        )
+        .where(ExpertProfile.id.in_(numbers))
+    )
+    return {str(profile.id): profile for profile in profiles}
+
+
+def _indexable_ids(session: Session) -> Iterable[str]:
+    ids = session.scalars(
+        select(ExpertProfile.id)
+        .join(ExpertProfile.user)
+        .where(
+            User.status == AccountStatus.ACTIVE,
+            ExpertProfile.visibility != ProfileVisibility.HIDDEN,
+        )
+    )
+    return (str(i) for i in ids)
+
+
+def _profile_of_child(child: Expertise | ExpertLanguage, _connection: Connection) -> Iterable[int]:
+    return [child.profile_id] if child.profile_id is not None else []
+
+
+def _profile_of_user(user: User, connection: Connection) -> Iterable[int]:
+    return connection.execute(
+        select(ExpertProfile.id).where(ExpertProfile.user_id == user.id)
+    ).scalars()
+
+
+def _profiles_of_organisation(organisation: Organisation, connection: Connection) -> Iterable[int]:
+    return connection.execute(
+        select(ExpertProfile.id)
+        .join(User, User.id == ExpertProfile.user_id)
+        .where(User.organisation_id == organisation.id)
+    ).scalars()
+
+
+def _profiles_with_theme(theme: Theme, connection: Connection) -> Iterable[int]:
+    return connection.execute(
+        select(Expertise.profile_id).where(Expertise.theme_id == theme.id).distinct()
+    ).scalars()
+
+
+def _expert_url(profile: ExpertProfile) -> str:
+    return url_for("experts.show_expert", slug=profile.slug)
+
+
+def register_search_documents() -> None:
+    """Register expert profiles with the search engine."""
+    registry.register(
+        DocumentType(
+            name=DOC_TYPE,
+            label="Expert",
+            model=ExpertProfile,
+            build=build_expert_document,
+            load=_load,
+            indexable_ids=_indexable_ids,
+            can_view=can_view_expert_profile,
+            url=_expert_url,
+            dependents={
+                Expertise: _profile_of_child,
+                ExpertLanguage: _profile_of_child,
+                User: _profile_of_user,
+                Organisation: _profiles_of_organisation,
+                Theme: _profiles_with_theme,
+            },
+        )
+    )

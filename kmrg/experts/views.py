@@ -1,0 +1,292 @@
+"""Expert directory, profile pages, the profile form, and vCards."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy.orm.exc import StaleDataError
+
+from kmrg.auth.models import ProfileVisibility
+from kmrg.exceptions import PermissionDenied, ValidationError
+from kmrg.experts import blueprint, permissions, queries, services
+from kmrg.experts.forms import ExpertActionForm, ExpertFilterForm, ExpertProfileForm
+from kmrg.experts.models import (
+    AVAILABILITY,
+    ContactChannel,
+    ContactVisibility,
+    ExpertiseLevel,
+    ExpertProfile,
+    Language,
+)
+from kmrg.experts.vcard import build_vcard
+from kmrg.extensions import db
+from kmrg.forms import apply_validation_error, choices, submitted_version
+from kmrg.models import StaleEditError
+from kmrg.organisations.models import Province
+from kmrg.themes.models import Theme
+from kmrg.themes.queries import list_themes
+
+PER_PAGE = 20
+VISIBILITY_LABELS = {
+    ProfileVisibility.HIDDEN: "Hidden: only me and the Hub's administrators",
+    ProfileVisibility.MEMBERS: "Signed-in members of the Hub",
+    ProfileVisibility.PUBLIC: "Everyone, including the public",
+}
+
+
+def _render(template: str, **context: Any) -> str:
+    # The area's permissions travel with its pages, so templates hide what views refuse.
+    return render_template(template, expert_perms=permissions, **context)
+
+
+def _get_visible_profile_or_404(slug: str) -> ExpertProfile:
+    profile = queries.get_profile_by_slug(db.session, slug)
+    # A profile the viewer may not see does not exist for them.
+    if profile is None or not permissions.can_view_expert_profile(current_user, profile):
+        abort(404)
+    return profile
+
+
+@blueprint.route("/experts/")
+def list_experts():
+    filters = queries.ExpertFilters(
+        theme=request.args.get("theme", ""),
+        province=request.args.get("province", ""),
+        language=request.args.get("language", ""),
+        availability=request.args.get("availability", ""),
+    )
+    page = db.paginate(
+        queries.experts_query(filters, current_user), per_page=PER_PAGE, error_out=False
+    )
+    # The SQL narrows; each profile's own permission check has the final word.
+    profiles = [p for p in page.items if permissions.can_view_expert_profile(current_user, p)]
+    form = ExpertFilterForm(formdata=request.args)
+    form.theme.choices = choices(
+        [("", "All themes")] + [(t.slug, t.name) for t in list_themes(db.session)]
+    )
+    form.province.choices = choices(
+        [("", "All provinces")] + [(p.value, p.label) for p in Province]
+    )
+    form.language.choices = choices([("", "Any language"), *_language_pairs()])
+    form.availability.choices = choices([("", "Anything"), *AVAILABILITY])
+    own = queries.get_profile_of_user(db.session, getattr(current_user, "id", None))
+    return _render(
+        "experts/list.html", page=page, profiles=profiles, form=form, filters=filters, own=own
+    )
+
+
+def _language_pairs() -> list[tuple[str, str]]:
+    return sorted(((lang.value, lang.label) for lang in Language), key=lambda pair: pair[1])
+
+
+@blueprint.route("/experts/<slug>")
+def show_expert(slug: str):
+    profile = _get_visible_profile_or_404(slug)
+    return _render(
+        "experts/show.html",
+        profile=profile,
+        show_email=permissions.can_see_contact(current_user, profile, "email"),
+        show_phone=permissions.can_see_contact(current_user, profile, "phone") and profile.phone,
+        action_form=ExpertActionForm(),
+    )
+
+
+def _fill_choices(form: ExpertProfileForm, themes: list[Theme]) -> None:
+    form.province.choices = choices(
+        [("", "Not in a province (national)")] + [(p.value, p.label) for p in Province]
+    )
+    form.languages.choices = choices(_language_pairs())
+    form.availability.choices = choices(list(AVAILABILITY))
+    form.preferred_channel.choices = choices([(c.value, c.label) for c in ContactChannel])
+    form.visibility.choices = choices([(v.value, VISIBILITY_LABELS[v]) for v in ProfileVisibility])
+    contact = choices([(c.value, c.label) for c in ContactVisibility])
+    form.email_visibility.choices = contact
+    form.phone_visibility.choices = list(contact)
+    theme_choices = [("", "—")] + [(t.slug, t.name) for t in themes]
+    level_choices = [(level.value, level.label) for level in ExpertiseLevel]
+    for row in form.expertise:
+        row.form.theme.choices = choices(theme_choices)
+        row.form.level.choices = choices(level_choices)
+
+
+def _fill_from_profile(form: ExpertProfileForm, profile: ExpertProfile) -> None:
+    form.headline.data = profile.headline
+    form.biography.data = profile.biography
+    form.province.data = profile.province.value if profile.province else ""
+    form.languages.data = [lang.value for lang in profile.languages]
+    form.availability.data = [a for a, _ in AVAILABILITY if getattr(profile, a)]
+    form.days_per_quarter.data = profile.days_per_quarter
+    form.preferred_channel.data = profile.preferred_channel.value
+    form.visibility.data = profile.visibility.value
+    form.email_visibility.data = profile.email_visibility.value
+    form.phone_visibility.data = profile.phone_visibility.value
+    form.phone.data = profile.phone
+    form.version.data = str(profile.version)
+    while len(form.expertise) < min(len(profile.expertise) + 2, 12):
+        form.expertise.append_entry()
+    for row, expertise in zip(form.expertise, profile.expertise, strict=False):
+        row.form.theme.data = expertise.theme.slug if expertise.theme else ""
+        row.form.skill.data = expertise.skill or ""
+        row.form.level.data = expertise.level.value
+
+
+def _enum(enum_class: Any, value: str | None, default: Any) -> Any:
+    return enum_class(value) if value in enum_class._value2member_map_ else default
+
+
+def _details(form: ExpertProfileForm, themes: list[Theme]) -> services.ProfileDetails:
+    by_slug = {theme.slug: theme for theme in themes}
+    expertise = [
+        services.ExpertiseEntry(
+            level=_enum(ExpertiseLevel, row.form.level.data, ExpertiseLevel.PRACTITIONER),
+            theme=by_slug.get(row.form.theme.data or ""),
+            skill=row.form.skill.data or "",
+        )
+        for row in form.expertise
+    ]
+    return services.ProfileDetails(
+        headline=form.headline.data or "",
+        biography=form.biography.data or "",
+        province=_enum(Province, form.province.data, None),
+        languages=[_enum(Language, v, None) for v in form.languages.data or []],
+        expertise=expertise,
+        availability=list(form.availability.data or []),
+        days_per_quarter=form.days_per_quarter.data,
+        preferred_channel=_enum(ContactChannel, form.preferred_channel.data, ContactChannel.EMAIL),
+        visibility=_enum(ProfileVisibility, form.visibility.data, ProfileVisibility.HIDDEN),
+        email_visibility=_enum(
+            ContactVisibility, form.email_visibility.data, ContactVisibility.NOBODY
+        ),
+        phone_visibility=_enum(
+            ContactVisibility, form.phone_visibility.data, ContactVisibility.NOBODY
+        ),
+        phone=form.phone.data or "",
+    )
+
+
+@blueprint.route("/experts/new", methods=["GET", "POST"])
+@login_required
+def create_expert():
+    if not permissions.can_create_expert_profile(current_user):
+        abort(403)
+    own = queries.get_profile_of_user(db.session, current_user.id)
+    if own is not None:
+        return redirect(url_for("experts.edit_expert", slug=own.slug))
+    themes = list_themes(db.session)
+    form = ExpertProfileForm()
+    _fill_choices(form, themes)
+    if request.method == "GET":
+        organisation = current_user.organisation
+        form.province.data = (
+            organisation.province.value if organisation and organisation.province else ""
+        )
+        form.visibility.data = ProfileVisibility.HIDDEN.value
+        form.email_visibility.data = ContactVisibility.NOBODY.value
+        form.phone_visibility.data = ContactVisibility.NOBODY.value
+        form.preferred_channel.data = ContactChannel.HUB_MESSAGE.value
+    if form.validate_on_submit():
+        try:
+            profile = services.create_expert_profile(
+                db.session, current_user, _details(form, themes)
+            )
+        except PermissionDenied:
+            db.session.rollback()
+            abort(403)
+        except ValidationError as error:
+            db.session.rollback()
+            apply_validation_error(form, error)
+        else:
+            db.session.commit()
+            flash("Your expert profile is saved.", "success")
+            return redirect(url_for("experts.show_expert", slug=profile.slug))
+    return _render("experts/edit.html", form=form, profile=None)
+
+
+@blueprint.route("/experts/<slug>/edit", methods=["GET", "POST"])
+@login_required
+def edit_expert(slug: str):
+    profile = _get_visible_profile_or_404(slug)
+    if not permissions.can_edit_expert_profile(current_user, profile):
+        abort(403)
+    themes = list_themes(db.session)
+    form = ExpertProfileForm()
+    if request.method == "GET":
+        _fill_from_profile(form, profile)
+    _fill_choices(form, themes)
+    if form.validate_on_submit():
+        try:
+            services.update_expert_profile(
+                db.session,
+                current_user,
+                profile,
+                _details(form, themes),
+                expected_version=submitted_version(form),
+            )
+            db.session.commit()
+        except PermissionDenied:
+            db.session.rollback()
+            abort(403)
+        except ValidationError as error:
+            db.session.rollback()
+            apply_validation_error(form, error)
+        except (StaleEditError, StaleDataError):
+            # StaleDataError: another save landed between our read and our commit.
+            db.session.rollback()
+            form.form_errors.append(
+                "You changed this profile elsewhere since you opened the page; nothing was "
+                "saved. Your text is kept below: check it, then save again."
+            )
+            form.version.data = str(profile.version)
+        else:
+            flash("Your expert profile is saved.", "success")
+            return redirect(url_for("experts.show_expert", slug=profile.slug))
+    return _render("experts/edit.html", form=form, profile=profile)
+
+
+@blueprint.route("/experts/<slug>/confirm", methods=["POST"])
+@login_required
+def confirm_expert(slug: str):
+    profile = _get_visible_profile_or_404(slug)
+    if not ExpertActionForm().validate_on_submit():
+        abort(400)
+    try:
+        services.confirm_expert_profile(db.session, current_user, profile)
+    except PermissionDenied:
+        db.session.rollback()
+        abort(403)
+    db.session.commit()
+    flash("Thank you: your profile is confirmed as current.", "success")
+    return redirect(url_for("experts.show_expert", slug=profile.slug))
+
+
+@blueprint.route("/experts/<slug>.vcf")
+def download_vcard(slug: str):
+    profile = _get_visible_profile_or_404(slug)
+    emails = (
+        [profile.user.email] if permissions.can_see_contact(current_user, profile, "email") else []
+    )
+    phones = (
+        [profile.phone]
+        if profile.phone and permissions.can_see_contact(current_user, profile, "phone")
+        else []
+    )
+    # A card without a way to reach the person would only leak the rest of the profile.
+    if not emails and not phones:
+        abort(404)
+    organisation = profile.organisation
+    card = build_vcard(
+        name=profile.name,
+        organisation=organisation.name if organisation else "",
+        title=profile.user.job_title or profile.headline,
+        note=profile.headline,
+        emails=emails,
+        phones=phones,
+        url=url_for("experts.show_expert", slug=profile.slug, _external=True),
+    )
+    response = Response(card, mimetype="text/vcard")
+    response.headers["Content-Disposition"] = f'attachment; filename="{profile.slug}.vcf"'
+    # Contact details are personal information: no shared cache keeps them.
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
