@@ -8,6 +8,7 @@ from flask_wtf import FlaskForm
 from wtforms.fields.choices import SelectChoice
 
 from kmrg.exceptions import ValidationError
+from kmrg.organisations.models import Province
 
 
 def apply_validation_error(form: FlaskForm, error: ValidationError) -> None:
@@ -30,3 +31,13 @@ def submitted_version(form: FlaskForm) -> int:
         return int(form.version.data or "")
     except (AttributeError, ValueError):
         return -1
+
+
+def theme_filter_choices(themes: Iterable[object]) -> list[SelectChoice]:
+    """Return the choices of a "theme" filter: any theme, then each theme by slug."""
+    return choices([("", "All themes"), *((t.slug, t.name) for t in themes)])  # type: ignore[attr-defined]
+
+
+def province_filter_choices() -> list[SelectChoice]:
+    """Return the choices of a "province" filter: any province, then the nine."""
+    return choices([("", "All provinces"), *((p.value, p.label) for p in Province)])

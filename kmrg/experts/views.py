@@ -22,7 +22,13 @@ from kmrg.experts.models import (
 )
 from kmrg.experts.vcard import build_vcard
 from kmrg.extensions import db
-from kmrg.forms import apply_validation_error, choices, submitted_version
+from kmrg.forms import (
+    apply_validation_error,
+    choices,
+    province_filter_choices,
+    submitted_version,
+    theme_filter_choices,
+)
 from kmrg.models import StaleEditError
 from kmrg.organisations.models import Province
 from kmrg.themes.models import Theme
@@ -63,12 +69,8 @@ def list_experts():
     # The SQL narrows; each profile's own permission check has the final word.
     profiles = [p for p in page.items if permissions.can_view_expert_profile(current_user, p)]
     form = ExpertFilterForm(formdata=request.args)
-    form.theme.choices = choices(
-        [("", "All themes")] + [(t.slug, t.name) for t in list_themes(db.session)]
-    )
-    form.province.choices = choices(
-        [("", "All provinces")] + [(p.value, p.label) for p in Province]
-    )
+    form.theme.choices = theme_filter_choices(list_themes(db.session))
+    form.province.choices = province_filter_choices()
     form.language.choices = choices([("", "Any language"), *_language_pairs()])
     form.availability.choices = choices([("", "Anything"), *AVAILABILITY])
     own = queries.get_profile_of_user(db.session, getattr(current_user, "id", None))

@@ -12,7 +12,13 @@ from kmrg.casestudies.models import CaseStudy
 from kmrg.casestudies.queries import CATEGORIES, get_case_study_by_slug
 from kmrg.exceptions import PermissionDenied, ValidationError
 from kmrg.extensions import db
-from kmrg.forms import apply_validation_error, choices, submitted_version
+from kmrg.forms import (
+    apply_validation_error,
+    choices,
+    province_filter_choices,
+    submitted_version,
+    theme_filter_choices,
+)
 from kmrg.lessons import blueprint, permissions, queries, services
 from kmrg.lessons.case_study_source import SOURCE_TYPE as CASE_STUDY
 from kmrg.lessons.forms import (
@@ -25,7 +31,6 @@ from kmrg.lessons.forms import (
 from kmrg.lessons.models import Lesson, LessonStage
 from kmrg.lessons.sources import LessonSource, load_source, parse_source_key, source_key
 from kmrg.models import StaleEditError
-from kmrg.organisations.models import Province
 from kmrg.organisations.queries import get_organisation_by_code, organisation_choices
 from kmrg.themes.models import Theme
 from kmrg.themes.queries import list_themes
@@ -67,12 +72,8 @@ def list_lessons():
     # The SQL narrows; each lesson's own permission check has the final word.
     lessons = [lesson for lesson in page.items if permissions.can_view_lesson(current_user, lesson)]
     form = LessonFilterForm(formdata=request.args)
-    form.theme.choices = choices(
-        [("", "All themes")] + [(t.slug, t.name) for t in list_themes(db.session)]
-    )
-    form.province.choices = choices(
-        [("", "All provinces")] + [(p.value, p.label) for p in Province]
-    )
+    form.theme.choices = theme_filter_choices(list_themes(db.session))
+    form.province.choices = province_filter_choices()
     form.category.choices = choices(
         [("", "All categories")] + [(value, kind.label) for value, kind in CATEGORIES.items()]
     )
