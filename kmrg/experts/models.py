@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from sqlalchemy import ForeignKey, Integer, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from kmrg.auth.models import ProfileVisibility, User
@@ -106,12 +106,26 @@ AVAILABILITY_LABELS = dict(AVAILABILITY)
 
 
 class ExpertProfile(VersionedMixin, CreatedAtMixin, Base):
-    """A member's own expert profile; they choose who sees it and who sees their contacts."""
+    """An expert profile: a member's own, or one a champion keeps for someone outside the Hub.
+
+    A member's profile belongs to their account (`user_id`). An external profile (an academic, a
+    retired municipal manager) has no account: its person is named in the `external_*` columns,
+    the champion who added it (`managed_by`) keeps it, and it exists only with that person's
+    consent recorded (`consent_note`, `consent_recorded_at`).
+    """
 
     __tablename__ = "expert_profiles"
+    __table_args__ = (
+        CheckConstraint(
+            "user_id IS NOT NULL OR (external_name <> '' AND consent_recorded_at IS NOT NULL)",
+            name="member_or_consenting_person",
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), unique=True)
+    user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), unique=True
+    )
     slug: Mapped[str] = mapped_column(String(80), unique=True)
     headline: Mapped[str] = mapped_column(String(200))
     biography: Mapped[str] = mapped_column(Text, default="")
@@ -139,8 +153,22 @@ class ExpertProfile(VersionedMixin, CreatedAtMixin, Base):
     days_per_quarter: Mapped[int | None] = mapped_column(Integer)
     confirmed_at: Mapped[datetime | None]
     updated_at: Mapped[datetime | None]
+    # When the owner was last reminded that the profile is stale, so reminders are not repeated.
+    reminded_at: Mapped[datetime | None]
+    # An external person, kept by a champion with their consent (see the class docstring).
+    external_name: Mapped[str] = mapped_column(String(120), default="")
+    external_email: Mapped[str] = mapped_column(String(254), default="")
+    external_job_title: Mapped[str] = mapped_column(String(120), default="")
+    external_organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
+    managed_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    consent_note: Mapped[str] = mapped_column(Text, default="")
+    consent_recorded_at: Mapped[datetime | None]
 
-    user: Mapped[User] = relationship()
+    user: Mapped[User | None] = relationship(foreign_keys=[user_id])
+    managed_by: Mapped[User | None] = relationship(foreign_keys=[managed_by_id])
+    external_organisation: Mapped[Organisation | None] = relationship()
     expertise: Mapped[list[Expertise]] = relationship(
         back_populates="profile", cascade="all, delete-orphan", order_by="Expertise.id"
     )
@@ -149,17 +177,30 @@ class ExpertProfile(VersionedMixin, CreatedAtMixin, Base):
     )
 
     @property
+    def is_external(self) -> bool:
+        """Tell whether the person has no Hub account (a champion keeps the profile)."""
+        return self.user_id is None and self.user is None
+
+    @property
     def name(self) -> str:
-        return self.user.name
+        return self.user.name if self.user is not None else self.external_name
 
     @property
     def title(self) -> str:
         """Name the record in the audit log and in search results."""
-        return self.user.name
+        return self.name
+
+    @property
+    def email(self) -> str:
+        return self.user.email if self.user is not None else self.external_email
+
+    @property
+    def job_title(self) -> str:
+        return self.user.job_title if self.user is not None else self.external_job_title
 
     @property
     def organisation(self) -> Organisation | None:
-        return self.user.organisation
+        return self.user.organisation if self.user is not None else self.external_organisation
 
     @property
     def languages(self) -> list[Language]:
@@ -199,6 +240,18 @@ class Expertise(Base):
     def name(self) -> str:
         return self.theme.name if self.theme is not None else (self.skill or "")
 
+    @property
+    def area_key(self) -> str:
+        """Return the key endorsements of this area carry (see Endorsement)."""
+        return area_key(self.theme_id, self.skill)
+
+
+def area_key(theme_id: int | None, skill: str | None) -> str:
+    """Return the stable key of an expertise area: its theme, else its skill, lower-cased."""
+    if theme_id is not None:
+        return f"theme:{theme_id}"
+    return "skill:" + " ".join((skill or "").split()).lower()
+
 
 class ExpertLanguage(Base):
     """A language an expert speaks; one row each, so the directory filters by language in SQL."""
@@ -211,6 +264,57 @@ class ExpertLanguage(Base):
     language: Mapped[Language] = mapped_column(
         enum_type(Language, 10), primary_key=True, index=True
     )
+
+
+class AreaDecision(Base):
+    """The owner's decision on an expertise area inferred from evidence: confirm it or hide it.
+
+    An inferred area with no decision is shown as "suggested by the Hub's records".
+    """
+
+    __tablename__ = "expert_area_decisions"
+    __table_args__ = (UniqueConstraint("profile_id", "theme_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    profile_id: Mapped[int] = mapped_column(
+        ForeignKey("expert_profiles.id", ondelete="CASCADE"), index=True
+    )
+    theme_id: Mapped[int] = mapped_column(ForeignKey("themes.id", ondelete="CASCADE"))
+    is_hidden: Mapped[bool] = mapped_column(default=False)
+    decided_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    theme: Mapped[Theme] = relationship()
+
+
+class Endorsement(CreatedAtMixin, Base):
+    """A peer's word that the expert knows one area, with a sentence about the work they did.
+
+    One per endorser per area: `area_key` is "theme:<id>" or "skill:<lower-cased skill>", so an
+    endorsement survives the expert rewriting their expertise rows.
+    """
+
+    __tablename__ = "expert_endorsements"
+    __table_args__ = (UniqueConstraint("profile_id", "endorser_id", "area_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    profile_id: Mapped[int] = mapped_column(
+        ForeignKey("expert_profiles.id", ondelete="CASCADE"), index=True
+    )
+    endorser_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    area_key: Mapped[str] = mapped_column(String(140))
+    theme_id: Mapped[int | None] = mapped_column(ForeignKey("themes.id", ondelete="CASCADE"))
+    skill: Mapped[str] = mapped_column(String(120), default="")
+    statement: Mapped[str] = mapped_column(Text)
+    # The expert may hide one: it is then shown to nobody but them and counts for nothing.
+    is_hidden: Mapped[bool] = mapped_column(default=False)
+
+    profile: Mapped[ExpertProfile] = relationship()
+    endorser: Mapped[User] = relationship()
+    theme: Mapped[Theme | None] = relationship()
+
+    @property
+    def area_name(self) -> str:
+        return self.theme.name if self.theme is not None else self.skill
 
 
 register_rendered_field(ExpertProfile, "biography", "biography_html")
