@@ -182,6 +182,21 @@ def sweep_attachments_command(older_than: int) -> None:
     click.echo(f"Removed {removed} unreferenced files.")
 
 
+@click.group("experts", cls=AppGroup)
+def experts_group() -> None:
+    """Look after expert profiles."""
+
+
+@experts_group.command("remind-stale")
+def remind_stale_command() -> None:
+    """E-mail the owners of profiles not confirmed for a year (run it daily from a scheduler)."""
+    from kmrg.experts.services import send_stale_reminders
+
+    reminded = send_stale_reminders(db.session)
+    db.session.commit()
+    click.echo(f"Reminded the owners of {len(reminded)} stale expert profile(s).")
+
+
 @click.command("demo")
 @with_appcontext
 def demo_command() -> None:
@@ -208,6 +223,7 @@ for _command in (
     markdown_group,
     organisations_group,
     attachments_group,
+    experts_group,
     demo_command,
 ):
     main.add_command(_command)

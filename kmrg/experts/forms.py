@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import (
+    BooleanField,
+    EmailField,
     FieldList,
     Form,
     FormField,
@@ -79,6 +81,29 @@ class ExpertProfileForm(FlaskForm):
     submit = SubmitField("Save the profile")
 
 
+class ExternalProfileForm(ExpertProfileForm):
+    """A champion lists someone outside the Hub: who they are and how they agreed."""
+
+    name = StringField("Their name", validators=[DataRequired(), Length(max=120)])
+    email = EmailField(
+        "Their e-mail address (optional)",
+        validators=[Optional(), Length(max=254)],
+        description="Without one, members cannot contact them through the Hub.",
+    )
+    job_title = StringField("Their role (optional)", validators=[Optional(), Length(max=120)])
+    organisation = SelectField("Their organisation (optional)", choices=[])
+    consent_note = TextAreaField(
+        "How and when they agreed to be listed",
+        validators=[DataRequired(), Length(max=1_000)],
+        description="E.g. “Agreed by e-mail on 3 March 2026 to a public profile, e-mail shown "
+        "to signed-in members, phone to nobody”. Keep their message.",
+    )
+    consent_confirmed = BooleanField(
+        "I confirm this person agreed to be listed with exactly these choices of who sees what.",
+        validators=[DataRequired("Confirm the person agreed, or do not list them.")],
+    )
+
+
 class ExpertFilterForm(FlaskForm):
     """Narrow the directory; read from the query string, so it needs no CSRF token."""
 
@@ -95,3 +120,25 @@ class ExpertActionForm(FlaskForm):
     """A one-button form (confirm): only its CSRF token matters."""
 
     submit = SubmitField()
+
+
+class EndorsementForm(FlaskForm):
+    """Endorse one area of an expert's profile with a sentence about the work done together.
+
+    The service checks the area and the statement's length (after normalising whitespace).
+    """
+
+    area = SelectField(
+        "The area of their expertise you saw at work",
+        choices=[],
+        validate_choice=False,
+        description="One endorsement per area: choosing an area you already endorsed changes "
+        "your sentence instead of adding another.",
+    )
+    statement = TextAreaField(
+        "What work did you do together?",
+        validators=[DataRequired("Say in a sentence what work you did together.")],
+        description="Plain text, 20 to 500 characters, e.g. “We rebuilt the indigent register "
+        "together in 2023; she led the data clean-up.”",
+    )
+    submit = SubmitField("Endorse")

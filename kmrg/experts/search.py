@@ -25,7 +25,7 @@ DOC_TYPE = "expert"
 
 def build_expert_document(profile: ExpertProfile) -> SearchDocument | None:
     """Return the profile's search document, or None if it must not be found."""
-    if profile.user.status is not AccountStatus.ACTIVE:
+    if profile.user is not None and profile.user.status is not AccountStatus.ACTIVE:
         return None
     if profile.visibility is ProfileVisibility.HIDDEN:
         return None
@@ -56,6 +56,7 @@ def _load(session: Session, ids: Sequence[str]) -> dict[str, ExpertProfile]:
         select(ExpertProfile)
         .options(
             joinedload(ExpertProfile.user).joinedload(User.organisation),
+            joinedload(ExpertProfile.external_organisation),
             selectinload(ExpertProfile.expertise).joinedload(Expertise.theme),
             selectinload(ExpertProfile.language_rows),
         )
@@ -67,9 +68,10 @@ def _load(session: Session, ids: Sequence[str]) -> dict[str, ExpertProfile]:
 def _indexable_ids(session: Session) -> Iterable[str]:
     ids = session.scalars(
         select(ExpertProfile.id)
-        .join(ExpertProfile.user)
+        .outerjoin(ExpertProfile.user)
         .where(
-            User.status == AccountStatus.ACTIVE,
+            # An external person has no account, so only their chosen visibility counts.
+            ExpertProfile.user_id.is_(None) | (User.status == AccountStatus.ACTIVE),
             ExpertProfile.visibility != ProfileVisibility.HIDDEN,
         )
     )
@@ -87,11 +89,12 @@ def _profile_of_user(user: User, connection: Connection) -> Iterable[int]:
 
 
 def _profiles_of_organisation(organisation: Organisation, connection: Connection) -> Iterable[int]:
-    return connection.execute(
-        select(ExpertProfile.id)
-        .join(User, User.id == ExpertProfile.user_id)
-        .where(User.organisation_id == organisation.id)
-    ).scalars()
+    members = select(ExpertProfile.id).join(User, User.id == ExpertProfile.user_id)
+    members = members.where(User.organisation_id == organisation.id)
+    external = select(ExpertProfile.id).where(
+        ExpertProfile.external_organisation_id == organisation.id
+    )
+    return connection.execute(members.union(external)).scalars()
 
 
 def _profiles_with_theme(theme: Theme, connection: Connection) -> Iterable[int]:

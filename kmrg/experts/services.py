@@ -5,16 +5,18 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kmrg.audit.services import record_event
-from kmrg.auth.models import ProfileVisibility
+from kmrg.auth.models import AccountStatus, ProfileVisibility, User
 from kmrg.exceptions import PermissionDenied, ValidationError
 from kmrg.experts.models import (
     AVAILABILITY,
+    STALE_AFTER,
     ContactChannel,
     ContactVisibility,
     Expertise,
@@ -26,11 +28,14 @@ from kmrg.experts.models import (
 from kmrg.experts.permissions import (
     can_confirm_expert_profile,
     can_create_expert_profile,
+    can_create_external_profile,
+    can_delete_expert_profile,
     can_edit_expert_profile,
 )
 from kmrg.markdown import render_markdown
 from kmrg.models import StaleEditError, utcnow
-from kmrg.organisations.models import Province
+from kmrg.notifications import send_after_commit
+from kmrg.organisations.models import Organisation, Province
 from kmrg.text import slugify
 from kmrg.themes.models import Theme
 
@@ -39,10 +44,16 @@ BIOGRAPHY_MAX_LENGTH = 5_000
 SKILL_MAX_LENGTH = 120
 MAX_EXPERTISE = 12
 MAX_DAYS_PER_QUARTER = 90
+NAME_MAX_LENGTH = 120
+JOB_TITLE_MAX_LENGTH = 120
+CONSENT_NOTE_MAX_LENGTH = 1_000
+# A stale profile's owner is reminded once, then again only after this long.
+REMIND_AGAIN_AFTER = timedelta(days=30)
 # Slugs that would collide with the area's own URLs (/experts/new).
 RESERVED_SLUGS = frozenset({"new"})
 # Digits, spaces and the usual separators; "+27 43 705 1234", "(043) 705-1234".
 _PHONE = re.compile(r"\+?[0-9 ()\-]{6,30}")
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
 
 @dataclass(frozen=True)
@@ -70,6 +81,17 @@ class ProfileDetails:
     email_visibility: ContactVisibility = ContactVisibility.NOBODY
     phone_visibility: ContactVisibility = ContactVisibility.NOBODY
     phone: str = ""
+
+
+@dataclass(frozen=True)
+class ExternalPerson:
+    """Someone outside the Hub a champion lists, and how they agreed to be listed."""
+
+    name: str
+    consent_note: str
+    email: str = ""
+    job_title: str = ""
+    organisation: Organisation | None = None
 
 
 def _unique_slug(session: Session, name: str) -> str:
@@ -224,3 +246,145 @@ def confirm_expert_profile(session: Session, actor: Any, profile: ExpertProfile)
     profile.confirmed_at = utcnow()
     session.flush()
     record_event(session, actor, "expert_profile.confirmed", profile)
+
+
+def _apply_person(session: Session, profile: ExpertProfile, person: ExternalPerson) -> None:
+    name = " ".join((person.name or "").split())
+    if not name:
+        raise ValidationError("Give the person's name.", "name")
+    if len(name) > NAME_MAX_LENGTH:
+        raise ValidationError(f"Keep the name under {NAME_MAX_LENGTH} characters.", "name")
+    email = (person.email or "").strip().lower()
+    if email and (len(email) > 254 or not _EMAIL.fullmatch(email)):
+        raise ValidationError("Write the e-mail address as name@example.org.", "email")
+    if email and session.scalar(select(User.id).where(User.email == email)) is not None:
+        # One person, one profile: with an account they keep their own, by their own choices.
+        raise ValidationError(
+            "This person has a Hub account: ask them to publish their own expert profile.",
+            "email",
+        )
+    job_title = " ".join((person.job_title or "").split())
+    if len(job_title) > JOB_TITLE_MAX_LENGTH:
+        raise ValidationError(
+            f"Keep the job title under {JOB_TITLE_MAX_LENGTH} characters.", "job_title"
+        )
+    consent = (person.consent_note or "").strip()
+    if not consent:
+        raise ValidationError(
+            "Say how and when the person agreed to be listed, e.g. "
+            "“Agreed by e-mail on 3 March 2026 to a public profile with e-mail shown to members”.",
+            "consent_note",
+        )
+    if len(consent) > CONSENT_NOTE_MAX_LENGTH:
+        raise ValidationError(
+            f"Keep the consent note under {CONSENT_NOTE_MAX_LENGTH:,} characters.", "consent_note"
+        )
+    if consent != profile.consent_note:
+        profile.consent_recorded_at = utcnow()
+    profile.external_name = name
+    profile.external_email = email
+    profile.external_job_title = job_title
+    profile.external_organisation = person.organisation
+    profile.consent_note = consent
+
+
+def create_external_profile(
+    session: Session, actor: Any, person: ExternalPerson, details: ProfileDetails
+) -> ExpertProfile:
+    """List someone outside the Hub, with their consent recorded; the actor keeps the profile.
+
+    Raises PermissionDenied (not a champion or administrator) and ValidationError.
+    """
+    if not can_create_external_profile(actor):
+        raise PermissionDenied("Only champions and administrators add someone outside the Hub.")
+    profile = ExpertProfile(managed_by=actor, consent_note="")
+    _apply_person(session, profile, person)
+    _apply(profile, details)
+    profile.slug = _unique_slug(session, profile.external_name)
+    profile.confirmed_at = utcnow()
+    session.add(profile)
+    session.flush()
+    record_event(session, actor, "expert_profile.external_created", profile)
+    return profile
+
+
+def update_external_profile(
+    session: Session,
+    actor: Any,
+    profile: ExpertProfile,
+    person: ExternalPerson,
+    details: ProfileDetails,
+    *,
+    expected_version: int,
+) -> None:
+    """Change an external person's profile as they asked; a changed consent note is re-dated.
+
+    Raises PermissionDenied, StaleEditError and ValidationError.
+    """
+    if not profile.is_external or not can_edit_expert_profile(actor, profile):
+        raise PermissionDenied("Only the champion who keeps this profile edits it.")
+    if profile.version != expected_version:
+        raise StaleEditError("Someone changed this profile since you opened the page.")
+    _apply_person(session, profile, person)
+    _apply(profile, details)
+    profile.updated_at = profile.confirmed_at = utcnow()
+    session.flush()
+    record_event(session, actor, "expert_profile.updated", profile)
+
+
+def delete_expert_profile(session: Session, actor: Any, profile: ExpertProfile) -> None:
+    """Remove a profile for good: its person withdrew, or no longer wants to be listed.
+
+    What others wrote to or about the person goes with it (endorsements, decisions); inbox
+    conversations stay with their participants.
+    """
+    if not can_delete_expert_profile(actor, profile):
+        raise PermissionDenied("Only the person, or the champion who keeps it, removes a profile.")
+    record_event(session, actor, "expert_profile.deleted", profile)
+    session.delete(profile)
+    session.flush()
+
+
+def _reminder_recipient(profile: ExpertProfile) -> User | None:
+    person = profile.user if profile.user is not None else profile.managed_by
+    if person is None or person.status is not AccountStatus.ACTIVE:
+        return None
+    return person
+
+
+def send_stale_reminders(session: Session, *, now: datetime | None = None) -> list[ExpertProfile]:
+    """E-mail the owner of every stale profile not reminded lately; return the profiles reminded.
+
+    A member is reminded of their own profile, a champion of the external ones they keep. The
+    e-mails go out when the caller commits.
+    """
+    now = now or utcnow()
+    profiles = session.scalars(
+        select(ExpertProfile)
+        .where(
+            ExpertProfile.confirmed_at.is_(None) | (ExpertProfile.confirmed_at < now - STALE_AFTER),
+            ExpertProfile.reminded_at.is_(None)
+            | (ExpertProfile.reminded_at < now - REMIND_AGAIN_AFTER),
+        )
+        .order_by(ExpertProfile.id)
+    ).all()
+    reminded = []
+    for profile in profiles:
+        recipient = _reminder_recipient(profile)
+        if recipient is None:
+            continue
+        send_after_commit(
+            session,
+            recipient.email,
+            "Is your expert profile still current?"
+            if profile.user is not None
+            else f"Is {profile.name}'s expert profile still current?",
+            "expert_stale_reminder",
+            profile=profile,
+            recipient=recipient,
+            remind_again_days=REMIND_AGAIN_AFTER.days,
+        )
+        profile.reminded_at = now
+        reminded.append(profile)
+    session.flush()
+    return reminded

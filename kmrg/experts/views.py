@@ -11,7 +11,12 @@ from sqlalchemy.orm.exc import StaleDataError
 from kmrg.auth.models import ProfileVisibility
 from kmrg.exceptions import PermissionDenied, ValidationError
 from kmrg.experts import blueprint, permissions, queries, services
-from kmrg.experts.forms import ExpertActionForm, ExpertFilterForm, ExpertProfileForm
+from kmrg.experts.forms import (
+    ExpertActionForm,
+    ExpertFilterForm,
+    ExpertProfileForm,
+    ExternalProfileForm,
+)
 from kmrg.experts.models import (
     AVAILABILITY,
     ContactChannel,
@@ -31,6 +36,7 @@ from kmrg.forms import (
 )
 from kmrg.models import StaleEditError
 from kmrg.organisations.models import Province
+from kmrg.organisations.queries import get_organisation_by_code, organisation_choices
 from kmrg.themes.models import Theme
 from kmrg.themes.queries import list_themes
 
@@ -89,7 +95,7 @@ def show_expert(slug: str):
     return _render(
         "experts/show.html",
         profile=profile,
-        show_email=permissions.can_see_contact(current_user, profile, "email"),
+        show_email=permissions.can_see_contact(current_user, profile, "email") and profile.email,
         show_phone=permissions.can_see_contact(current_user, profile, "phone") and profile.phone,
         action_form=ExpertActionForm(),
     )
@@ -132,6 +138,32 @@ def _fill_from_profile(form: ExpertProfileForm, profile: ExpertProfile) -> None:
         row.form.theme.data = expertise.theme.slug if expertise.theme else ""
         row.form.skill.data = expertise.skill or ""
         row.form.level.data = expertise.level.value
+    if isinstance(form, ExternalProfileForm):
+        form.name.data = profile.external_name
+        form.email.data = profile.external_email
+        form.job_title.data = profile.external_job_title
+        organisation = profile.external_organisation
+        form.organisation.data = organisation.code if organisation else ""
+        form.consent_note.data = profile.consent_note
+
+
+def _person(form: ExternalProfileForm) -> services.ExternalPerson:
+    return services.ExternalPerson(
+        name=form.name.data or "",
+        email=form.email.data or "",
+        job_title=form.job_title.data or "",
+        organisation=get_organisation_by_code(db.session, form.organisation.data or ""),
+        consent_note=form.consent_note.data or "",
+    )
+
+
+def _blank_profile_defaults(form: ExpertProfileForm, province: Province | None) -> None:
+    # New profiles start closed: the person opens up what they choose.
+    form.province.data = province.value if province else ""
+    form.visibility.data = ProfileVisibility.HIDDEN.value
+    form.email_visibility.data = ContactVisibility.NOBODY.value
+    form.phone_visibility.data = ContactVisibility.NOBODY.value
+    form.preferred_channel.data = ContactChannel.HUB_MESSAGE.value
 
 
 def _enum(enum_class: Any, value: str | None, default: Any) -> Any:
@@ -181,13 +213,7 @@ def create_expert():
     _fill_choices(form, themes)
     if request.method == "GET":
         organisation = current_user.organisation
-        form.province.data = (
-            organisation.province.value if organisation and organisation.province else ""
-        )
-        form.visibility.data = ProfileVisibility.HIDDEN.value
-        form.email_visibility.data = ContactVisibility.NOBODY.value
-        form.phone_visibility.data = ContactVisibility.NOBODY.value
-        form.preferred_channel.data = ContactChannel.HUB_MESSAGE.value
+        _blank_profile_defaults(form, organisation.province if organisation else None)
     if form.validate_on_submit():
         try:
             profile = services.create_expert_profile(
@@ -206,6 +232,52 @@ def create_expert():
     return _render("experts/edit.html", form=form, profile=None)
 
 
+def _fill_external_choices(form: ExternalProfileForm, themes: list[Theme]) -> None:
+    _fill_choices(form, themes)
+    form.organisation.choices = choices([("", "— none —"), *organisation_choices(db.session)])
+
+
+@blueprint.route("/experts/new/external", methods=["GET", "POST"])
+@login_required
+def create_external_expert():
+    if not permissions.can_create_external_profile(current_user):
+        abort(403)
+    themes = list_themes(db.session)
+    form = ExternalProfileForm()
+    _fill_external_choices(form, themes)
+    if request.method == "GET":
+        _blank_profile_defaults(form, None)
+    if form.validate_on_submit():
+        try:
+            profile = services.create_external_profile(
+                db.session, current_user, _person(form), _details(form, themes)
+            )
+        except PermissionDenied:
+            db.session.rollback()
+            abort(403)
+        except ValidationError as error:
+            db.session.rollback()
+            apply_validation_error(form, error)
+        else:
+            db.session.commit()
+            flash(f"{profile.name}’s expert profile is saved; you keep it for them.", "success")
+            return redirect(url_for("experts.show_expert", slug=profile.slug))
+    return _render("experts/edit.html", form=form, profile=None)
+
+
+def _save_edit(form: ExpertProfileForm, profile: ExpertProfile, themes: list[Theme]) -> None:
+    details = _details(form, themes)
+    version = submitted_version(form)
+    if isinstance(form, ExternalProfileForm):
+        services.update_external_profile(
+            db.session, current_user, profile, _person(form), details, expected_version=version
+        )
+    else:
+        services.update_expert_profile(
+            db.session, current_user, profile, details, expected_version=version
+        )
+
+
 @blueprint.route("/experts/<slug>/edit", methods=["GET", "POST"])
 @login_required
 def edit_expert(slug: str):
@@ -213,19 +285,16 @@ def edit_expert(slug: str):
     if not permissions.can_edit_expert_profile(current_user, profile):
         abort(403)
     themes = list_themes(db.session)
-    form = ExpertProfileForm()
+    form = ExternalProfileForm() if profile.is_external else ExpertProfileForm()
     if request.method == "GET":
         _fill_from_profile(form, profile)
-    _fill_choices(form, themes)
+    if isinstance(form, ExternalProfileForm):
+        _fill_external_choices(form, themes)
+    else:
+        _fill_choices(form, themes)
     if form.validate_on_submit():
         try:
-            services.update_expert_profile(
-                db.session,
-                current_user,
-                profile,
-                _details(form, themes),
-                expected_version=submitted_version(form),
-            )
+            _save_edit(form, profile, themes)
             db.session.commit()
         except PermissionDenied:
             db.session.rollback()
@@ -237,14 +306,36 @@ def edit_expert(slug: str):
             # StaleDataError: another save landed between our read and our commit.
             db.session.rollback()
             form.form_errors.append(
-                "You changed this profile elsewhere since you opened the page; nothing was "
+                "This profile was changed elsewhere since you opened the page; nothing was "
                 "saved. Your text is kept below: check it, then save again."
             )
             form.version.data = str(profile.version)
         else:
-            flash("Your expert profile is saved.", "success")
+            flash("The expert profile is saved.", "success")
             return redirect(url_for("experts.show_expert", slug=profile.slug))
     return _render("experts/edit.html", form=form, profile=profile)
+
+
+@blueprint.route("/experts/<slug>/delete", methods=["GET", "POST"])
+@login_required
+def delete_expert(slug: str):
+    profile = _get_visible_profile_or_404(slug)
+    if not permissions.can_delete_expert_profile(current_user, profile):
+        abort(403)
+    form = ExpertActionForm()
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        name = profile.name
+        try:
+            services.delete_expert_profile(db.session, current_user, profile)
+        except PermissionDenied:
+            db.session.rollback()
+            abort(403)
+        db.session.commit()
+        flash(f"{name}’s expert profile is removed.", "success")
+        return redirect(url_for("experts.list_experts"))
+    return _render("experts/delete.html", profile=profile, action_form=form)
 
 
 @blueprint.route("/experts/<slug>/confirm", methods=["POST"])
@@ -267,7 +358,9 @@ def confirm_expert(slug: str):
 def download_vcard(slug: str):
     profile = _get_visible_profile_or_404(slug)
     emails = (
-        [profile.user.email] if permissions.can_see_contact(current_user, profile, "email") else []
+        [profile.email]
+        if profile.email and permissions.can_see_contact(current_user, profile, "email")
+        else []
     )
     phones = (
         [profile.phone]
@@ -281,7 +374,7 @@ def download_vcard(slug: str):
     card = build_vcard(
         name=profile.name,
         organisation=organisation.name if organisation else "",
-        title=profile.user.job_title or profile.headline,
+        title=profile.job_title or profile.headline,
         note=profile.headline,
         emails=emails,
         phones=phones,

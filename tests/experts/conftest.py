@@ -45,3 +45,31 @@ def expert(session, organisation):
 @pytest.fixture
 def theme(session):
     return factories.make_theme(session, "Revenue collection")
+
+
+def make_external_profile(session, champion, **overrides: Any):
+    """Create and commit a profile `champion` keeps for someone outside the Hub."""
+    from kmrg.experts.services import ExternalPerson, create_external_profile
+
+    person = overrides.pop(
+        "person",
+        ExternalPerson(
+            name="Prof. Nandi Dube",
+            email="nandi.dube@example.org",
+            job_title="Professor of public finance",
+            consent_note="Agreed by e-mail on 3 March 2026 to a public profile.",
+        ),
+    )
+    details = {
+        "headline": "Municipal finance research and revenue models",
+        "biography": "Twenty years of research on *property rates*.",
+        "province": Province.WC,
+        "languages": [Language.AFRIKAANS, Language.ENGLISH],
+        "expertise": [ExpertiseEntry(level=ExpertiseLevel.AUTHORITY, skill="Property rates")],
+        "visibility": ProfileVisibility.PUBLIC,
+        "email_visibility": ContactVisibility.MEMBERS,
+    }
+    details.update(overrides)
+    profile = create_external_profile(session, champion, person, ProfileDetails(**details))
+    session.commit()
+    return profile
