@@ -99,7 +99,7 @@ def register_blueprints(app: Flask) -> None:
     from kmrg.home import blueprint as home
     from kmrg.home import views as _home_views  # noqa: F401
     from kmrg.inbox import blueprint as inbox
-    from kmrg.inbox import models as _inbox_models  # noqa: F401
+    from kmrg.inbox import views as _inbox_views  # noqa: F401
     from kmrg.lessons import blueprint as lessons
     from kmrg.lessons import views as _lesson_views  # noqa: F401
     from kmrg.organisations import blueprint as organisations
