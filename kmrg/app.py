@@ -129,11 +129,17 @@ def register_blueprints(app: Flask) -> None:
 def register_search(app: Flask) -> None:
     """Register every area's search documents, then start the indexing pipeline."""
     from kmrg.auth.search import register_search_documents as register_profiles
+    from kmrg.casestudies.expert_evidence import register_expert_evidence as case_study_evidence
     from kmrg.casestudies.search import register_search_documents as register_case_studies
     from kmrg.experts.search import register_search_documents as register_experts
+    from kmrg.lessons.expert_evidence import register_expert_evidence as lesson_evidence
     from kmrg.lessons.search import register_search_documents as register_lessons
     from kmrg.search.pipeline import init_search
 
+    # Evidence providers before everything: expert documents show evidence, and register_experts
+    # reads the providers' `dependents` to re-index a person whose records change.
+    case_study_evidence()
+    lesson_evidence()
     register_profiles()
     register_case_studies()
     register_experts()
