@@ -1,19 +1,24 @@
 """Expert profiles as search documents, only as far as each person chose to be seen.
 
 Contact details (e-mail, phone) are never part of a document, so no snippet can show them.
+Evidence from the Hub's records joins the document only where it is public and in areas the
+person did not hide; a change to such a record re-indexes its people through the providers'
+`dependents`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
 
 from flask import url_for
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
-from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy.orm import Session, joinedload, object_session, selectinload
 
 from kmrg.auth.models import AccountStatus, ProfileVisibility, User
-from kmrg.experts.models import Expertise, ExpertLanguage, ExpertProfile
+from kmrg.experts.evidence import evidence_for_search, registered_evidence_providers
+from kmrg.experts.models import AreaDecision, Expertise, ExpertLanguage, ExpertProfile
 from kmrg.experts.permissions import can_view_expert_profile
 from kmrg.markdown import markdown_to_text
 from kmrg.organisations.models import Organisation
@@ -40,6 +45,9 @@ def build_expert_document(profile: ExpertProfile) -> SearchDocument | None:
     if profile.province is not None:
         parts.append(profile.province.label)
     parts += [language.label for language in profile.languages]
+    session = object_session(profile)
+    if session is not None:
+        parts += [item.title for item in evidence_for_search(session, profile)]
     return SearchDocument(
         doc_type=DOC_TYPE,
         doc_id=str(profile.id),
@@ -78,7 +86,9 @@ def _indexable_ids(session: Session) -> Iterable[str]:
     return (str(i) for i in ids)
 
 
-def _profile_of_child(child: Expertise | ExpertLanguage, _connection: Connection) -> Iterable[int]:
+def _profile_of_child(
+    child: Expertise | ExpertLanguage | AreaDecision, _connection: Connection
+) -> Iterable[int]:
     return [child.profile_id] if child.profile_id is not None else []
 
 
@@ -103,6 +113,45 @@ def _profiles_with_theme(theme: Theme, connection: Connection) -> Iterable[int]:
     ).scalars()
 
 
+Dependent = Callable[[Any, Connection], Iterable[int]]
+
+
+def _profiles_of_users(find_user_ids: Dependent) -> Dependent:
+    def find_profile_ids(obj: Any, connection: Connection) -> Iterable[int]:
+        user_ids = list(find_user_ids(obj, connection))
+        if not user_ids:
+            return []
+        return connection.execute(
+            select(ExpertProfile.id).where(ExpertProfile.user_id.in_(user_ids))
+        ).scalars()
+
+    return find_profile_ids
+
+
+def _either(first: Dependent, second: Dependent) -> Dependent:
+    def find_both(obj: Any, connection: Connection) -> Iterable[int]:
+        return {*first(obj, connection), *second(obj, connection)}
+
+    return find_both
+
+
+def _dependents() -> dict[type[Any], Dependent]:
+    dependents: dict[type[Any], Dependent] = {
+        Expertise: _profile_of_child,
+        ExpertLanguage: _profile_of_child,
+        AreaDecision: _profile_of_child,
+        User: _profile_of_user,
+        Organisation: _profiles_of_organisation,
+        Theme: _profiles_with_theme,
+    }
+    # Evidence providers registered before this runs (see kmrg.app.register_search).
+    for provider in registered_evidence_providers():
+        for model, find_user_ids in provider.dependents.items():
+            found = _profiles_of_users(find_user_ids)
+            dependents[model] = _either(dependents[model], found) if model in dependents else found
+    return dependents
+
+
 def _expert_url(profile: ExpertProfile) -> str:
     return url_for("experts.show_expert", slug=profile.slug)
 
@@ -119,12 +168,6 @@ def register_search_documents() -> None:
             indexable_ids=_indexable_ids,
             can_view=can_view_expert_profile,
             url=_expert_url,
-            dependents={
-                Expertise: _profile_of_child,
-                ExpertLanguage: _profile_of_child,
-                User: _profile_of_user,
-                Organisation: _profiles_of_organisation,
-                Theme: _profiles_with_theme,
-            },
+            dependents=_dependents(),
         )
     )

@@ -93,3 +93,46 @@ def test_changing_an_expertise_row_reindexes_the_profile(client, session, expert
     profile.expertise[0].skill = None
     session.commit()
     assert "/experts/zanele-mokoena" in results(client, "snorkwater")
+
+
+def _publish_case_study_owned_by(session, person, champion, theme):
+    from kmrg.casestudies import services as case_studies
+    from kmrg.casestudies.owners import OwnerEntry
+    from tests.casestudies.conftest import write_case_study
+
+    case_study = write_case_study(
+        session,
+        person,
+        title="Indigent register rebuilt ward by ward",
+        theme_ids=[theme.id],
+        owners=[OwnerEntry(user=person, role="Project manager")],
+    )
+    case_studies.submit_case_study(session, person, case_study)
+    session.commit()
+    case_studies.publish_case_study(session, champion, case_study)
+    session.commit()
+    return case_study
+
+
+def test_publishing_a_case_study_makes_its_owner_findable_by_it(
+    client, session, expert, champion, theme
+):
+    make_profile(session, expert, visibility=ProfileVisibility.PUBLIC)
+    assert "Zanele Mokoena" not in results(client, "indigent register ward")
+    _publish_case_study_owned_by(session, expert, champion, theme)
+    page = results(client, "indigent register ward")
+    # Found as the expert, not only as the case study.
+    assert 'href="/experts/zanele-mokoena"' in page
+
+
+def test_evidence_in_an_area_the_expert_hid_leaves_their_document(
+    client, session, expert, champion, theme
+):
+    from kmrg.experts.models import AreaDecision
+
+    profile = make_profile(session, expert, visibility=ProfileVisibility.PUBLIC)
+    _publish_case_study_owned_by(session, expert, champion, theme)
+    assert 'href="/experts/zanele-mokoena"' in results(client, "indigent register ward")
+    session.add(AreaDecision(profile_id=profile.id, theme_id=theme.id, is_hidden=True))
+    session.commit()
+    assert 'href="/experts/zanele-mokoena"' not in results(client, "indigent register ward")
