@@ -33,8 +33,9 @@ def _send_pending(session: Session) -> None:
     for to, reply_to, subject, body in session.info.pop(PENDING_KEY, []):
         try:
             send_mail(to, subject, body, reply_to=reply_to)
-        except MailError:
+        except (MailError, ValueError):
             # The message is stored in the sender's inbox; a lost notice is for the operator.
+            # (ValueError: an address the mail module refuses; the commit has happened anyway.)
             log.exception("could not send %r to %s", subject, to)
 
 

@@ -272,3 +272,16 @@ def test_get_conversation_for_hides_other_peoples_threads(
     assert get_conversation_for(session, admin, conversation.id) is None
     assert get_conversation_for(session, stranger, conversation.id) is None
     assert get_conversation_for(session, member, conversation.id + 1000) is None
+
+
+@pytest.mark.parametrize("name", ["Nomvula Ṱhivhulawi", 'Dlamini, Sipho "Bra Si"'])
+def test_reply_to_keeps_one_address_whatever_the_name(
+    session, organisation, external_profile, outbox, name
+):
+    sender = factories.make_user(
+        session, name=name, email="sender@example.org", organisation=organisation
+    )
+    start_conversation(session, sender, external_profile)
+    [to_expert] = [message for message in outbox if message["To"] == EXTERNAL_EMAIL]
+    assert to_expert["Reply-To"].addresses[0].addr_spec == sender.email
+    assert to_expert["Reply-To"].addresses[0].display_name == name
