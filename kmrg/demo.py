@@ -14,6 +14,7 @@ from kmrg.auth.models import AccountStatus, ProfileVisibility, Role, User
 from kmrg.auth.queries import get_user_by_email
 from kmrg.auth.services import hash_password
 from kmrg.casestudies.demo import load_case_study_demo
+from kmrg.experts.demo import load_expert_demo
 from kmrg.models import utcnow
 from kmrg.organisations.queries import get_organisation_by_code
 from kmrg.organisations.services import import_reference_organisations
@@ -229,7 +230,7 @@ def demo_password(instance_path: Path) -> str:
 
 
 def load_demo(session: Session) -> DemoCredentials:
-    """Load organisations, themes, demo people and case studies; return the sign-in details."""
+    """Load organisations, themes, demo people, case studies and experts; return sign-in details."""
     import_reference_organisations(session)
     ensure_starter_themes(session)
     password = demo_password(Path(current_app.instance_path))
@@ -253,6 +254,8 @@ def load_demo(session: Session) -> DemoCredentials:
         )
     session.flush()
     load_case_study_demo(session)
+    # After the case studies and lessons, so the experts' evidence is already on record.
+    load_expert_demo(session, password_hash)
     return DemoCredentials(
         admin_email=DEMO_PEOPLE[0][1], champion_email=DEMO_PEOPLE[1][1], password=password
     )

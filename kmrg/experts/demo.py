@@ -1,0 +1,264 @@
+"""Load the demo expert profiles of demo_content through the real services (safe to repeat).
+
+Each profile is written by its own person through the service they would use from the form, and
+each external profile by the champion who keeps it; endorsements are written by their endorsers
+and conversations by their sender (and answered by the expert), so the demo has the audit events,
+rendered biographies and search-queue rows that real use produces. Anything already there is
+skipped: a member's profile, an external profile with the person's e-mail, an endorser's
+endorsement of that area, a sender's conversation with that expert under that subject.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from kmrg.auth.models import AccountStatus, ProfileVisibility, Role, User
+from kmrg.auth.queries import get_user_by_email
+from kmrg.experts import services
+from kmrg.experts.demo_content import (
+    CONVERSATIONS,
+    ENDORSEMENTS,
+    EXTERNALS,
+    PROFILES,
+    DemoConversation,
+    DemoEndorsement,
+    DemoProfile,
+)
+from kmrg.experts.endorsements import endorse_expert, own_endorsements
+from kmrg.experts.models import (
+    ContactChannel,
+    ContactVisibility,
+    ExpertiseLevel,
+    ExpertProfile,
+    Language,
+    area_key,
+)
+from kmrg.experts.queries import get_profile_of_user
+from kmrg.inbox import mail as inbox_mail
+from kmrg.inbox.models import Conversation
+from kmrg.inbox.services import ContactRequest, contact_expert, reply_to_conversation
+from kmrg.models import utcnow
+from kmrg.notifications import PENDING_KEY
+from kmrg.organisations.models import Organisation, Province
+from kmrg.organisations.queries import get_organisation_by_code
+from kmrg.themes.models import Theme
+
+# A month, for backdating a confirmation; the stale marker only needs "over a year".
+_MONTH = timedelta(days=30)
+
+
+@dataclass
+class ExpertDemoSummary:
+    """What one run of the loader added."""
+
+    people: int = 0
+    profiles: int = 0
+    external_profiles: int = 0
+    endorsements: int = 0
+    conversations: int = 0
+    skipped: int = 0
+
+
+def load_expert_demo(session: Session, password_hash: str) -> ExpertDemoSummary:
+    """Add the demo expert profiles (and the new demo people they need) that are missing.
+
+    `password_hash` is the demo password's hash, given to new demo people. Assumes the
+    organisations, starter themes and kmrg/demo.py's demo people are loaded; raises LookupError
+    when the data names a person, organisation or theme that is missing.
+    """
+    summary = ExpertDemoSummary()
+    themes = {theme.name: theme for theme in session.scalars(select(Theme))}
+    with _no_mail(session):
+        for demo in PROFILES:
+            person = _person(session, demo, password_hash, summary)
+            if get_profile_of_user(session, person.id) is not None:
+                summary.skipped += 1
+                continue
+            profile = services.create_expert_profile(session, person, _details(demo, themes))
+            _backdate(profile, demo)
+            summary.profiles += 1
+        for demo in EXTERNALS:
+            if _external_profile(session, demo.email) is not None:
+                summary.skipped += 1
+                continue
+            assert demo.external is not None
+            keeper = _demo_user(session, demo.external.keeper_email)
+            profile = services.create_external_profile(
+                session, keeper, _external_person(session, demo), _details(demo, themes)
+            )
+            _backdate(profile, demo)
+            summary.external_profiles += 1
+        for endorsement in ENDORSEMENTS:
+            if _endorse(session, themes, endorsement):
+                summary.endorsements += 1
+            else:
+                summary.skipped += 1
+        for conversation in CONVERSATIONS:
+            if _converse(session, conversation):
+                summary.conversations += 1
+            else:
+                summary.skipped += 1
+    session.flush()
+    return summary
+
+
+@contextmanager
+def _no_mail(session: Session) -> Iterator[None]:
+    """Drop the notices the services queue meanwhile: demo people are invented, nobody reads."""
+    keys = (PENDING_KEY, inbox_mail.PENDING_KEY)
+    before = {key: list(session.info.get(key, [])) for key in keys}
+    try:
+        yield
+    finally:
+        session.info.update(before)
+
+
+def _profile_of(session: Session, email: str) -> ExpertProfile:
+    """Return the demo profile of a member or external person named by e-mail."""
+    user = get_user_by_email(session, email)
+    profile = get_profile_of_user(session, user.id) if user else _external_profile(session, email)
+    if profile is None:
+        raise LookupError(f"No demo expert profile belongs to {email}.")
+    return profile
+
+
+def _endorse(session: Session, themes: dict[str, Theme], demo: DemoEndorsement) -> bool:
+    """Write one endorsement as its endorser would; return False when it is already there."""
+    profile = _profile_of(session, demo.expert)
+    endorser = _demo_user(session, demo.endorser)
+    if demo.theme:
+        key = area_key(_theme(themes, demo.theme).id, None)
+    else:
+        key = area_key(None, demo.skill)
+    if key in own_endorsements(session, profile, endorser):
+        return False
+    endorse_expert(session, endorser, profile, key, demo.statement)
+    return True
+
+
+def _converse(session: Session, demo: DemoConversation) -> bool:
+    """Send one message through "Contact this expert" and the expert's reply, unless sent."""
+    profile = _profile_of(session, demo.expert)
+    sender = _demo_user(session, demo.sender)
+    sent = session.scalar(
+        select(Conversation.id).where(
+            Conversation.starter_id == sender.id,
+            Conversation.profile_id == profile.id,
+            Conversation.subject == demo.subject,
+        )
+    )
+    if sent is not None:
+        return False
+    request = ContactRequest(
+        subject=demo.subject, need=demo.body, preferred_dates=demo.preferred_dates
+    )
+    conversation = contact_expert(session, sender, profile, request)
+    if demo.reply:
+        if profile.user is None:
+            raise ValueError(f"{demo.expert} has no account, so cannot reply through the Hub")
+        reply_to_conversation(session, profile.user, conversation, demo.reply)
+    return True
+
+
+def _person(
+    session: Session, demo: DemoProfile, password_hash: str, summary: ExpertDemoSummary
+) -> User:
+    """Return the demo account the profile belongs to, creating it when the data describes it."""
+    user = get_user_by_email(session, demo.email)
+    if user is not None or demo.account is None:
+        return _demo_user(session, demo.email)
+    # Created exactly as kmrg/demo.py creates demo people: active, approved, the demo password.
+    user = User(
+        name=demo.account.name,
+        email=demo.email,
+        role=Role.MEMBER,
+        organisation=_organisation(session, demo.account.organisation_code),
+        job_title=demo.account.job_title,
+        profile_visibility=ProfileVisibility.MEMBERS,
+        status=AccountStatus.ACTIVE,
+        password_hash=password_hash,
+        password_changed_at=utcnow(),
+        approved_at=utcnow(),
+    )
+    session.add(user)
+    session.flush()
+    summary.people += 1
+    return user
+
+
+def _external_person(session: Session, demo: DemoProfile) -> services.ExternalPerson:
+    assert demo.external is not None
+    code = demo.external.organisation_code
+    return services.ExternalPerson(
+        name=demo.external.name,
+        consent_note=demo.external.consent_note.strip(),
+        email=demo.email,
+        job_title=demo.external.job_title,
+        organisation=_organisation(session, code) if code else None,
+    )
+
+
+def _external_profile(session: Session, email: str) -> ExpertProfile | None:
+    return session.scalar(
+        select(ExpertProfile).where(
+            ExpertProfile.user_id.is_(None), ExpertProfile.external_email == email
+        )
+    )
+
+
+def _details(demo: DemoProfile, themes: dict[str, Theme]) -> services.ProfileDetails:
+    return services.ProfileDetails(
+        headline=demo.headline,
+        biography=demo.biography,
+        province=Province(demo.province) if demo.province else None,
+        languages=[Language(code) for code in demo.languages],
+        expertise=[
+            services.ExpertiseEntry(
+                level=ExpertiseLevel(row.level),
+                theme=_theme(themes, row.theme) if row.theme else None,
+                skill=row.skill,
+            )
+            for row in demo.expertise
+        ],
+        availability=[f"offers_{kind}" for kind in demo.availability],
+        days_per_quarter=demo.days_per_quarter,
+        preferred_channel=ContactChannel(demo.preferred_channel),
+        visibility=ProfileVisibility(demo.visibility),
+        email_visibility=ContactVisibility(demo.email_visibility),
+        phone_visibility=ContactVisibility(demo.phone_visibility),
+        phone=demo.phone,
+    )
+
+
+def _backdate(profile: ExpertProfile, demo: DemoProfile) -> None:
+    # No service confirms a profile in the past; the demo sets the date so that a few profiles
+    # show what a year without confirmation looks like (and the reminder command has work).
+    if demo.confirmed_months_ago:
+        profile.confirmed_at = utcnow() - demo.confirmed_months_ago * _MONTH
+
+
+def _theme(themes: dict[str, Theme], name: str) -> Theme:
+    try:
+        return themes[name]
+    except KeyError:
+        raise LookupError(f"No theme is called {name!r}; load the starter themes first.") from None
+
+
+def _organisation(session: Session, code: str) -> Organisation:
+    organisation = get_organisation_by_code(session, code)
+    if organisation is None:
+        raise LookupError(f"No organisation has the code {code!r}.")
+    return organisation
+
+
+def _demo_user(session: Session, email: str) -> User:
+    user = get_user_by_email(session, email)
+    if user is None or not user.is_active:
+        raise LookupError(f"The demo account {email} is missing or not active.")
+    return user

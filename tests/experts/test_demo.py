@@ -1,0 +1,225 @@
+"""`kmrg demo` adds varied expert profiles through the real services, once, respecting choices."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from sqlalchemy import func, select
+
+from kmrg.auth.models import ProfileVisibility, User
+from kmrg.demo import load_demo
+from kmrg.experts.demo import ExpertDemoSummary, load_expert_demo
+from kmrg.experts.demo_content import CONVERSATIONS, ENDORSEMENTS, EXTERNALS, PROFILES
+from kmrg.experts.models import (
+    ContactVisibility,
+    Endorsement,
+    Expertise,
+    ExpertLanguage,
+    ExpertProfile,
+    Language,
+)
+from kmrg.inbox.models import Conversation, Message
+from kmrg.organisations.models import Province
+from tests import factories
+
+PASSWORD = "demo-password-for-tests"
+ALL = PROFILES + EXTERNALS
+# Profile links on the directory page, not the "Offer your expertise" or filter links.
+_PROFILE_LINK = re.compile(r'<h2><a href="/experts/([a-z0-9-]+)">')
+
+
+@pytest.fixture
+def demo(session, monkeypatch) -> None:
+    monkeypatch.setenv("KMRG_DEMO_PASSWORD", PASSWORD)
+    load_demo(session)
+    session.commit()
+
+
+def demo_profiles(session) -> list[ExpertProfile]:
+    return list(session.scalars(select(ExpertProfile).order_by(ExpertProfile.id)))
+
+
+def totals(session) -> dict[str, int]:
+    return {
+        model.__name__: session.scalar(select(func.count()).select_from(model))
+        for model in (
+            User,
+            ExpertProfile,
+            Expertise,
+            ExpertLanguage,
+            Endorsement,
+            Conversation,
+            Message,
+        )
+    }
+
+
+def test_loading_twice_changes_nothing(session, demo, outbox):
+    assert outbox == []  # nothing is sent to invented people
+    before = totals(session)
+    versions = {p.slug: (p.version, p.confirmed_at) for p in demo_profiles(session)}
+    everything = len(ALL) + len(ENDORSEMENTS) + len(CONVERSATIONS)
+    assert load_expert_demo(session, "unused") == ExpertDemoSummary(skipped=everything)
+    load_demo(session)
+    session.commit()
+    assert totals(session) == before
+    assert {p.slug: (p.version, p.confirmed_at) for p in demo_profiles(session)} == versions
+    assert before["ExpertProfile"] == len(ALL)
+    assert before["Endorsement"] == len(ENDORSEMENTS) >= 20
+    assert before["Conversation"] == len(CONVERSATIONS)
+
+
+def test_the_demo_covers_the_country_its_languages_and_every_choice(session, demo):
+    profiles = demo_profiles(session)
+    assert len(profiles) >= 25
+    assert len({p.province for p in profiles if p.province}) >= 6
+    spoken = {language for p in profiles for language in p.languages}
+    assert len(spoken) >= 5 and Language.SIGN_LANGUAGE in spoken
+
+    visibility = [p.visibility for p in profiles]
+    public = visibility.count(ProfileVisibility.PUBLIC)
+    assert public > len(profiles) / 2
+    assert visibility.count(ProfileVisibility.MEMBERS) >= 3
+    assert 1 <= visibility.count(ProfileVisibility.HIDDEN) <= 2
+    for field in ("email_visibility", "phone_visibility"):
+        assert {getattr(p, field) for p in profiles} == set(ContactVisibility), field
+    assert len({p.preferred_channel for p in profiles}) == 3
+    assert len({p.days_per_quarter for p in profiles}) >= 4
+    assert len({tuple(p.availability) for p in profiles}) >= 8
+    levels = {(row.theme is None, row.level) for p in profiles for row in p.expertise}
+    assert len(levels) == 6  # themes and free skills, each at all three levels
+    assert sum(p.is_stale for p in profiles) >= 1
+
+
+def test_revenue_collection_experts_are_spread_over_provinces_and_languages(session, demo):
+    revenue = [
+        p
+        for p in demo_profiles(session)
+        if p.visibility is ProfileVisibility.PUBLIC
+        and any(row.name == "Revenue collection" for row in p.expertise)
+    ]
+    assert len({p.province for p in revenue}) >= 5
+    by_language = {language for p in revenue for language in p.languages} - {Language.ENGLISH}
+    assert len(by_language) >= 5
+
+
+def test_external_people_are_kept_by_a_champion_with_consent(session, demo):
+    external = [p for p in demo_profiles(session) if p.user_id is None]
+    assert len(external) >= 2
+    for profile in external:
+        assert profile.consent_note and profile.consent_recorded_at is not None
+        assert profile.managed_by.is_champion and profile.managed_by.email.endswith("@example.org")
+    titles = " ".join(p.job_title.lower() for p in external)
+    assert "lecturer" in titles and "retired municipal manager" in titles
+
+
+def test_only_example_org_addresses_and_fictional_phone_numbers(session, demo):
+    assert all(u.email.endswith("@example.org") for u in session.scalars(select(User)))
+    for profile in demo_profiles(session):
+        assert profile.email.endswith("@example.org"), profile.slug
+        assert profile.phone == "" or re.fullmatch(r"\+27 00 000 0\d{3}", profile.phone)
+
+
+def test_case_study_authors_have_profiles(session, demo):
+    from kmrg.casestudies.models import CaseStudy
+
+    authors = set(session.scalars(select(CaseStudy.author_id)))
+    with_profiles = set(
+        session.scalars(select(ExpertProfile.user_id).where(ExpertProfile.user_id.in_(authors)))
+    )
+    assert with_profiles == authors
+
+
+def test_new_demo_people_sign_in_with_the_demo_password(client, session, demo):
+    new = [p for p in PROFILES if p.account is not None]
+    assert new
+    for demo_profile in new[:2]:
+        user = session.scalar(select(User).where(User.email == demo_profile.email))
+        assert user.name == demo_profile.account.name and user.is_active
+        factories.sign_in(client, user, PASSWORD)
+        client.get("/logout")
+
+
+def directory_slugs(client, query: str = "") -> set[str]:
+    """Return the profiles the directory lists on all of its pages."""
+    slugs: set[str] = set()
+    for page in range(1, 20):
+        html = client.get(f"/experts/?page={page}{query}").get_data(as_text=True)
+        found = set(_PROFILE_LINK.findall(html))
+        if not found - slugs:
+            break
+        slugs |= found
+    return slugs
+
+
+def test_every_demo_profile_renders_for_an_administrator(client, session, demo):
+    admin = session.scalar(select(User).where(User.email == "admin@example.org"))
+    factories.sign_in(client, admin, PASSWORD)
+    for profile in demo_profiles(session):
+        page = client.get(f"/experts/{profile.slug}")
+        assert page.status_code == 200, profile.slug
+        text = page.get_data(as_text=True)
+        assert profile.name in text and profile.expertise[0].name in text, profile.slug
+
+
+def test_the_public_sees_public_profiles_and_members_also_members_only_ones(client, session, demo):
+    profiles = demo_profiles(session)
+    shown = {v: {p.slug for p in profiles if p.visibility is v} for v in ProfileVisibility}
+    # External people too: the directory lists them as their recorded consent allows.
+    assert {p.slug for p in profiles if p.user_id is None} & shown[ProfileVisibility.PUBLIC]
+    assert directory_slugs(client) == shown[ProfileVisibility.PUBLIC]
+    for slug in shown[ProfileVisibility.HIDDEN] | shown[ProfileVisibility.MEMBERS]:
+        assert client.get(f"/experts/{slug}").status_code == 404, slug
+
+    member = session.scalar(select(User).where(User.email == "member.mangaung@example.org"))
+    factories.sign_in(client, member, PASSWORD)
+    assert directory_slugs(client) == (
+        shown[ProfileVisibility.PUBLIC] | shown[ProfileVisibility.MEMBERS]
+    )
+    for slug in shown[ProfileVisibility.HIDDEN]:
+        assert client.get(f"/experts/{slug}").status_code == 404, slug
+
+
+def test_the_directory_finds_revenue_experts_by_province_and_language(client, session, demo):
+    for province, language, expected in (
+        (Province.FS, Language.SESOTHO, {"mpho-mokoena", "thato-mokhele"}),
+        (Province.MP, Language.SWATI, {"nomvula-shabangu"}),
+        (Province.KZN, Language.ZULU, {"sifiso-mkhize"}),
+        (Province.LP, Language.SEPEDI, {"tebogo-mashaba"}),
+        (Province.FS, Language.TSHIVENDA, set()),
+    ):
+        query = f"&theme=revenue-collection&province={province.value}&language={language.value}"
+        assert directory_slugs(client, query) == expected, (province, language)
+
+
+def test_endorsements_are_written_by_their_endorsers_about_one_area(session, demo):
+    for demo_endorsement in ENDORSEMENTS:
+        endorsement = session.scalar(
+            select(Endorsement)
+            .join(Endorsement.endorser)
+            .where(
+                User.email == demo_endorsement.endorser,
+                Endorsement.statement == demo_endorsement.statement,
+            )
+        )
+        assert endorsement is not None, demo_endorsement
+        assert endorsement.area_name == demo_endorsement.area
+        assert endorsement.profile.email == demo_endorsement.expert
+        assert not endorsement.is_hidden
+
+
+def test_conversations_reach_the_expert_and_the_answer_comes_back(client, session, demo):
+    for demo_conversation in CONVERSATIONS:
+        conversation = session.scalar(
+            select(Conversation).where(Conversation.subject == demo_conversation.subject)
+        )
+        assert conversation.starter.email == demo_conversation.sender
+        assert conversation.recipient.email == demo_conversation.expert
+        bodies = [message.body for message in conversation.messages]
+        assert bodies == [demo_conversation.body] + (
+            [demo_conversation.reply] if demo_conversation.reply else []
+        )
+    expert = session.scalar(select(User).where(User.email == "member.mangaung@example.org"))
+    factories.sign_in(client, expert, PASSWORD)
+    assert "Planning a data-cleansing sprint" in client.get("/inbox/").get_data(as_text=True)
