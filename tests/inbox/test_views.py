@@ -268,6 +268,7 @@ def test_the_inbox_is_paginated(client, session, expert, expert_profile, organis
     assert "Page 2 of 2" in second
     assert second.count(">Unread</span>") == 1
     assert _text(client.get("/inbox/?page=nonsense")).count("Page 1 of 2") == 1
+    assert "There is nothing on this page." in _text(client.get("/inbox/?page=9"))
 
 
 def test_signed_out_pages_have_no_inbox_link(client):
