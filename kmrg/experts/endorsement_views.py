@@ -47,7 +47,15 @@ def endorse_expert(slug: str):
     profile = _visible_profile_or_404(slug)
     if not permissions.can_endorse_expert(current_user, profile):
         abort(403)
-    own = endorsements.own_endorsements(db.session, profile, current_user)
+    current = {area.area_key for area in endorsements.endorsable_areas(profile)}
+    # An endorsement of an area the profile no longer lists is dormant: not changed from here.
+    own = {
+        key: endorsement
+        for key, endorsement in endorsements.own_endorsements(
+            db.session, profile, current_user
+        ).items()
+        if key in current
+    }
     form = EndorsementForm()
     form.area.choices = _area_choices(profile, own)
     if request.method == "GET":

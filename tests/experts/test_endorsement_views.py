@@ -323,3 +323,28 @@ def test_the_partial_invites_those_who_may_endorse(app, session, profile, member
     assert "Nobody has endorsed Zanele Mokoena yet." in html
     assert f'href="/experts/{profile.slug}/endorse"' in html
     assert "/endorse" not in render_partial(app, profile, member, can_endorse=False)
+
+
+def test_an_endorsement_of_an_area_the_expert_removed_is_not_changed_from_the_form(
+    client, session, profile, endorsed, colleague, expert, theme
+):
+    from kmrg.experts.services import ProfileDetails, update_expert_profile
+
+    update_expert_profile(
+        session,
+        expert,
+        profile,
+        ProfileDetails(
+            headline=profile.headline,
+            visibility=profile.visibility,
+            expertise=[ExpertiseEntry(level=ExpertiseLevel.AUTHORITY, theme=theme)],
+        ),
+        expected_version=profile.version,
+    )
+    session.commit()
+    sign_in(client, colleague)
+    page = text(client.get(f"{endorse_url(profile)}?area={METER}"))
+    assert "Meter auditing" not in page and WORK not in page
+    response = post(client, endorse_url(profile), {"area": METER, "statement": "Changed words."})
+    assert "Choose one of the areas" in text(response)
+    assert [e.statement for e in endorsements_in_db(session)] == [WORK]

@@ -285,7 +285,9 @@ def test_an_area_the_expert_removed_is_neither_shown_nor_counted_until_it_return
             session,
             expert,
             profile,
-            ProfileDetails(headline=profile.headline, expertise=entries),
+            ProfileDetails(
+                headline=profile.headline, visibility=profile.visibility, expertise=entries
+            ),
             expected_version=profile.version,
         )
         session.commit()
