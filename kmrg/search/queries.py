@@ -111,3 +111,16 @@ def _visible_results(session: Session, hits: list[Hit], viewer: Any) -> list[Sea
         )
     results.sort(key=lambda result: result.score, reverse=True)
     return results
+
+
+def match_documents(text: str, viewer: Any, doc_type: str, limit: int = 5_000) -> list[Hit]:
+    """Return the hits of one document type for `text` among what `viewer`'s audiences may find.
+
+    Best first, with the terms each matched; the caller loads the records back and applies its
+    own permission check, as search_documents does. An unknown type or empty text finds nothing.
+    """
+    text = " ".join(text.split())[:MAX_QUERY_LENGTH]
+    pipeline = get_pipeline()
+    if not text or pipeline.registry.get(doc_type) is None:
+        return []
+    return pipeline.backend.search(text, audiences_for(viewer), [doc_type], limit=limit)

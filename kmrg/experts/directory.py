@@ -1,0 +1,346 @@
+"""The expert directory's search: free text, facets, visibility, ranking and "why matched".
+
+One call, `search_experts`, does the lot:
+1. free text goes to the search engine (documents of type "expert" in the viewer's audiences);
+2. SQL narrows by visibility and facets (and to the text's hits), loading profiles lightly;
+3. each profile's own permission check has the last word;
+4. what the viewer may see of each person's evidence, endorsements and claims in the requested
+   areas (a theme chosen, or themes and skills the free text names) becomes a `Candidate`;
+5. kmrg/experts/ranking.py orders them; then the page is cut and only its profiles load fully.
+A directory holds a few thousand profiles at most, so ranking in Python over the narrowed set is
+cheap, and every step is one or a few queries whatever the number of people.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, defer, joinedload
+
+from kmrg.experts import endorsements as endorsements_module
+from kmrg.experts.evidence import EvidenceItem, evidence_for_users
+from kmrg.experts.models import AreaDecision, Expertise, ExpertiseLevel, ExpertProfile, area_key
+from kmrg.experts.permissions import can_view_expert_profile
+from kmrg.experts.queries import ExpertFilters, load_profiles, narrow, visible_profiles_query
+from kmrg.experts.ranking import (
+    LEVEL_RANK,
+    WORD,
+    Candidate,
+    Claim,
+    EndorsementTally,
+    EvidenceTally,
+    find_text_matches,
+    query_words,
+    rank,
+    terms_of_words,
+    why_matched,
+)
+from kmrg.markdown import markdown_to_text
+from kmrg.search.pipeline import get_pipeline
+from kmrg.search.queries import match_documents
+from kmrg.themes.models import Theme
+from kmrg.themes.queries import list_themes
+
+DOC_TYPE = "expert"  # kmrg/experts/search.py registers profiles under this name
+PER_PAGE = 20
+MAX_TEXT_LENGTH = 200  # as kmrg.search.queries.MAX_QUERY_LENGTH: longer text is cut there anyway
+
+
+@dataclass(frozen=True)
+class VisibleEvidence:
+    """The evidence items `viewer` may see of one person, and the areas the person hid."""
+
+    items: list[EvidenceItem] = field(default_factory=list)
+    hidden_theme_ids: frozenset[int] = frozenset()
+
+    def tallies(self) -> Counter[tuple[int, str]]:
+        """Count items by (theme id, kind label), hidden areas left out."""
+        counts: Counter[tuple[int, str]] = Counter()
+        for item in self.items:
+            for theme_id in item.theme_ids:
+                if theme_id not in self.hidden_theme_ids:
+                    counts[(theme_id, item.kind_label)] += 1
+        return counts
+
+
+EvidenceSignal = Callable[[Session, Sequence[ExpertProfile], Any], dict[int, VisibleEvidence]]
+EndorsementSignal = Callable[[Session, Sequence[int]], dict[int, Counter[str]]]
+
+
+def visible_evidence(
+    session: Session, profiles: Sequence[ExpertProfile], viewer: Any
+) -> dict[int, VisibleEvidence]:
+    """Return, per profile id, the evidence `viewer` may see, in one batch for all profiles.
+
+    The same rule as evidence.evidence_theme_counts (items the viewer may not see, and areas the
+    owner hid, count for nothing), kept per item so the directory can say "2 case studies".
+    """
+    user_of = {p.id: p.user_id for p in profiles if p.user_id is not None}
+    if not user_of:
+        return {}
+    evidence = evidence_for_users(session, sorted(set(user_of.values())))
+    hidden: dict[int, set[int]] = defaultdict(set)
+    rows = session.execute(
+        select(AreaDecision.profile_id, AreaDecision.theme_id).where(
+            AreaDecision.profile_id.in_(list(user_of)), AreaDecision.is_hidden.is_(True)
+        )
+    )
+    for profile_id, theme_id in rows:
+        hidden[profile_id].add(theme_id)
+    found = {}
+    for profile_id, user_id in user_of.items():
+        hidden_ids = frozenset(hidden[profile_id])
+        items = [
+            item
+            for item in evidence.get(user_id, [])
+            if item.can_view(viewer) and not (item.theme_ids and set(item.theme_ids) <= hidden_ids)
+        ]
+        found[profile_id] = VisibleEvidence(items=items, hidden_theme_ids=hidden_ids)
+    return found
+
+
+@dataclass(frozen=True)
+class Signals:
+    """Where corroboration comes from; swap one to test, or when a new kind of record lands."""
+
+    evidence: EvidenceSignal = visible_evidence
+    endorsements: EndorsementSignal = endorsements_module.endorsement_counts
+
+
+DEFAULT_SIGNALS = Signals()
+
+
+@dataclass(frozen=True)
+class DirectoryResult:
+    """One person in the results, with the reasons they are there."""
+
+    profile: ExpertProfile
+    reasons: list[str]
+
+
+@dataclass(frozen=True)
+class DirectoryPage:
+    """One page of the directory (it quacks like Flask-SQLAlchemy's pagination for the pager)."""
+
+    results: list[DirectoryResult]
+    total: int
+    page: int
+    per_page: int
+    # The areas ranking looked at (a chosen theme, themes or skills the free text names).
+    areas: list[str] = field(default_factory=list)
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def prev_num(self) -> int:
+        return self.page - 1
+
+    @property
+    def next_num(self) -> int:
+        return self.page + 1
+
+
+def _normalised(text: str) -> str:
+    return " ".join(WORD.findall(text.casefold()))
+
+
+def _names(text: str, name: str) -> bool:
+    wanted = _normalised(name)
+    return bool(wanted) and f" {wanted} " in f" {_normalised(text)} "
+
+
+@dataclass(frozen=True)
+class _ClaimRow:
+    key: str
+    theme_id: int | None
+    skill: str
+    level: ExpertiseLevel
+
+
+def _claims(session: Session, profile_ids: Sequence[int]) -> dict[int, list[_ClaimRow]]:
+    claims: dict[int, list[_ClaimRow]] = defaultdict(list)
+    if not profile_ids:
+        return claims
+    rows = session.execute(
+        select(Expertise.profile_id, Expertise.theme_id, Expertise.skill, Expertise.level)
+        .where(Expertise.profile_id.in_(list(profile_ids)))
+        .order_by(Expertise.id)
+    )
+    for profile_id, theme_id, skill, level in rows:
+        row = _ClaimRow(area_key(theme_id, skill), theme_id, skill or "", level)
+        claims[profile_id].append(row)
+    return claims
+
+
+def _requested_areas(
+    theme: Theme | None,
+    text: str,
+    themes: Sequence[Theme],
+    claims: Mapping[int, list[_ClaimRow]],
+) -> dict[str, str]:
+    """Return the areas ranking looks at, by area key: the theme chosen and what text names."""
+    areas = {}
+    if theme is not None:
+        areas[area_key(theme.id, None)] = theme.name
+    if text:
+        for named in themes:
+            if _names(text, named.name):
+                areas.setdefault(area_key(named.id, None), named.name)
+        for rows in claims.values():
+            for row in rows:
+                if row.theme_id is None and _names(text, row.skill):
+                    areas.setdefault(row.key, row.skill)
+    return areas
+
+
+def _candidate(
+    profile: ExpertProfile,
+    areas: Mapping[str, str],
+    claims: Sequence[_ClaimRow],
+    evidence: Counter[tuple[int, str]],
+    endorsed: Counter[str],
+    text_score: float,
+) -> Candidate:
+    evidence_tallies = tuple(
+        EvidenceTally(area=name, kind_label=kind_label, count=count)
+        for key, name in areas.items()
+        for (theme_id, kind_label), count in sorted(evidence.items())
+        if key == area_key(theme_id, None)
+    )
+    endorsement_tallies = tuple(
+        EndorsementTally(area=name, count=endorsed[key])
+        for key, name in areas.items()
+        if endorsed.get(key)
+    )
+    best: dict[str, ExpertiseLevel] = {}
+    for row in claims:
+        if row.key not in areas:
+            continue
+        if row.key not in best or LEVEL_RANK[row.level] > LEVEL_RANK[best[row.key]]:
+            best[row.key] = row.level
+    return Candidate(
+        profile_id=profile.id,
+        name=profile.name,
+        evidence=evidence_tallies,
+        endorsements=endorsement_tallies,
+        claims=tuple(Claim(area=areas[key], level=level) for key, level in best.items()),
+        text_score=text_score,
+    )
+
+
+def _places(profile: ExpertProfile, evidence: VisibleEvidence | None) -> list[tuple[str, str]]:
+    organisation = profile.organisation
+    return [
+        ("name", profile.name),
+        ("headline", profile.headline),
+        ("expertise", " · ".join(item.name for item in profile.expertise)),
+        ("biography", markdown_to_text(profile.biography)),
+        ("evidence", " · ".join(item.title for item in evidence.items) if evidence else ""),
+        ("organisation", organisation.name if organisation is not None else ""),
+        ("province", profile.province.label if profile.province is not None else ""),
+        ("languages", " · ".join(language.label for language in profile.languages)),
+    ]
+
+
+def search_experts(
+    session: Session,
+    filters: ExpertFilters,
+    viewer: Any,
+    *,
+    page: int = 1,
+    per_page: int = PER_PAGE,
+    signals: Signals = DEFAULT_SIGNALS,
+) -> DirectoryPage:
+    """Return one page of the profiles `viewer` may see that match `filters`, best first.
+
+    Only what `viewer` may see is counted, ranked or named in a reason.
+    """
+    text = " ".join(filters.text.split())
+    theme = None
+    if filters.theme:
+        theme = session.scalar(select(Theme).where(Theme.slug == filters.theme))
+    scores: dict[int, float] = {}
+    terms: frozenset[str] = frozenset()
+    query = visible_profiles_query(viewer).options(
+        joinedload(ExpertProfile.user),
+        defer(ExpertProfile.biography),
+        defer(ExpertProfile.biography_html),
+    )
+    # The theme facet counts evidence too, so it is applied below rather than in SQL.
+    query = narrow(query, replace(filters, theme=""))
+    if text:
+        for hit in match_documents(text, viewer, DOC_TYPE):
+            if hit.doc_id.isdigit():
+                scores.setdefault(int(hit.doc_id), hit.score)
+                terms = terms | hit.terms
+        if not scores:
+            return DirectoryPage(results=[], total=0, page=1, per_page=per_page)
+        query = query.where(ExpertProfile.id.in_(list(scores)))
+    profiles = [
+        profile
+        for profile in session.scalars(query).unique()
+        if can_view_expert_profile(viewer, profile)
+    ]
+    ids = [profile.id for profile in profiles]
+    claims = _claims(session, ids)
+    themes = list_themes(session) if text else []
+    areas = _requested_areas(theme, text, themes, claims)
+    wants_themes = any(key.startswith("theme:") for key in areas)
+    evidence = signals.evidence(session, profiles, viewer) if wants_themes else {}
+    tallies = {profile_id: found.tallies() for profile_id, found in evidence.items()}
+    endorsed = signals.endorsements(session, ids) if areas else {}
+    if theme is not None:
+        profiles = [
+            profile
+            for profile in profiles
+            if any(row.theme_id == theme.id for row in claims.get(profile.id, []))
+            or any(theme_id == theme.id for theme_id, _ in tallies.get(profile.id, Counter()))
+        ]
+    candidates = rank(
+        _candidate(
+            profile,
+            areas,
+            claims.get(profile.id, []),
+            tallies.get(profile.id, Counter()),
+            endorsed.get(profile.id, Counter()),
+            scores.get(profile.id, 0.0),
+        )
+        for profile in profiles
+    )
+    total = len(candidates)
+    pages = max(1, -(-total // per_page))
+    page = min(max(1, page), pages)
+    shown = candidates[(page - 1) * per_page : page * per_page]
+    loaded = load_profiles(session, [candidate.profile_id for candidate in shown])
+    highlight = get_pipeline().backend.highlight
+    word_terms = terms_of_words(query_words(text), terms, highlight) if text else {}
+    if word_terms and not evidence:
+        evidence = signals.evidence(session, list(loaded.values()), viewer)
+    results = []
+    for candidate in shown:
+        profile = loaded.get(candidate.profile_id)
+        if profile is None:  # removed since the ranking query
+            continue
+        if word_terms:
+            places = _places(profile, evidence.get(profile.id))
+            candidate = replace(
+                candidate, text_matches=find_text_matches(word_terms, places, highlight)
+            )
+        results.append(DirectoryResult(profile=profile, reasons=why_matched(candidate)))
+    return DirectoryPage(
+        results=results, total=total, page=page, per_page=per_page, areas=list(areas.values())
+    )
