@@ -1,11 +1,12 @@
 """Load the demo expert profiles of demo_content through the real services (safe to repeat).
 
 Each profile is written by its own person through the service they would use from the form, and
-each external profile by the champion who keeps it; endorsements are written by their endorsers
-and conversations by their sender (and answered by the expert), so the demo has the audit events,
-rendered biographies and search-queue rows that real use produces. Anything already there is
-skipped: a member's profile, an external profile with the person's e-mail, an endorser's
-endorsement of that area, a sender's conversation with that expert under that subject.
+each external profile by the champion who keeps it; endorsements are written by their endorsers,
+inferred areas decided by their owners and conversations by their sender (and answered by the
+expert), so the demo has the audit events, rendered biographies and search-queue rows that real
+use produces. Anything already there is skipped: a member's profile, an external profile with
+the person's e-mail, an endorser's endorsement of that area, an owner's decision on that area, a
+sender's conversation with that expert under that subject.
 """
 
 from __future__ import annotations
@@ -22,16 +23,20 @@ from kmrg.auth.models import AccountStatus, ProfileVisibility, Role, User
 from kmrg.auth.queries import get_user_by_email
 from kmrg.experts import services
 from kmrg.experts.demo_content import (
+    AREA_DECISIONS,
     CONVERSATIONS,
     ENDORSEMENTS,
     EXTERNALS,
     PROFILES,
+    DemoAreaDecision,
     DemoConversation,
     DemoEndorsement,
     DemoProfile,
 )
 from kmrg.experts.endorsements import endorse_expert, own_endorsements
+from kmrg.experts.evidence_services import confirm_inferred_area, hide_inferred_area
 from kmrg.experts.models import (
+    AreaDecision,
     ContactChannel,
     ContactVisibility,
     ExpertiseLevel,
@@ -61,6 +66,7 @@ class ExpertDemoSummary:
     profiles: int = 0
     external_profiles: int = 0
     endorsements: int = 0
+    area_decisions: int = 0
     conversations: int = 0
     skipped: int = 0
 
@@ -97,6 +103,11 @@ def load_expert_demo(session: Session, password_hash: str) -> ExpertDemoSummary:
         for endorsement in ENDORSEMENTS:
             if _endorse(session, themes, endorsement):
                 summary.endorsements += 1
+            else:
+                summary.skipped += 1
+        for decision in AREA_DECISIONS:
+            if _decide(session, themes, decision):
+                summary.area_decisions += 1
             else:
                 summary.skipped += 1
         for conversation in CONVERSATIONS:
@@ -139,6 +150,22 @@ def _endorse(session: Session, themes: dict[str, Theme], demo: DemoEndorsement) 
     if key in own_endorsements(session, profile, endorser):
         return False
     endorse_expert(session, endorser, profile, key, demo.statement)
+    return True
+
+
+def _decide(session: Session, themes: dict[str, Theme], demo: DemoAreaDecision) -> bool:
+    """Confirm or hide one inferred area as its owner would; return False if already decided."""
+    profile = _profile_of(session, demo.expert)
+    theme = _theme(themes, demo.theme)
+    decided = session.scalar(
+        select(AreaDecision.id).where(
+            AreaDecision.profile_id == profile.id, AreaDecision.theme_id == theme.id
+        )
+    )
+    if decided is not None:
+        return False
+    decide = hide_inferred_area if demo.decision == "hide" else confirm_inferred_area
+    decide(session, _demo_user(session, demo.expert), profile, theme)
     return True
 
 

@@ -20,6 +20,8 @@ How the loader (kmrg/experts/demo.py) reads the data:
   what a profile nobody has confirmed for a year looks like.
 * ``ENDORSEMENTS`` name the expert by e-mail (a member's or an external person's), the endorser by
   a demo account's e-mail, and one area of the expert's: a theme name or a skill as written there.
+* ``AREA_DECISIONS`` are a member's decision ("confirm" or "hide") on a theme their case studies
+  or lessons suggest but their profile does not list.
 * ``CONVERSATIONS`` are messages through "Contact this expert", with the expert's reply if any.
 """
 
@@ -110,6 +112,15 @@ class DemoEndorsement:
 
 
 @dataclass(frozen=True)
+class DemoAreaDecision:
+    """A member confirms or hides an area the Hub's records suggest for them."""
+
+    expert: str
+    theme: str
+    decision: str  # "confirm" | "hide"
+
+
+@dataclass(frozen=True)
 class DemoConversation:
     """A member writes to an expert through the Hub; ``reply`` is "" when unanswered."""
 
@@ -150,6 +161,9 @@ EXTERNALS: tuple[DemoProfile, ...] = tuple(
 )
 ENDORSEMENTS: tuple[DemoEndorsement, ...] = tuple(
     DemoEndorsement(**raw) for raw in _DATA.get("endorsement", [])
+)
+AREA_DECISIONS: tuple[DemoAreaDecision, ...] = tuple(
+    DemoAreaDecision(**raw) for raw in _DATA.get("area_decision", [])
 )
 CONVERSATIONS: tuple[DemoConversation, ...] = tuple(
     DemoConversation(**{**raw, "body": raw["body"].strip(), "reply": raw["reply"].strip()})
@@ -233,6 +247,12 @@ def _self_check() -> None:
         assert 20 <= len(endorsement.statement) <= 500, where
         assert bool(endorsement.theme) != bool(endorsement.skill), where
         assert endorsement.area in areas[endorsement.expert], f"{where}: {endorsement.area}"
+    for decision in AREA_DECISIONS:
+        where = f"{decision.expert}: {decision.theme}"
+        assert decision.expert in {p.email for p in PROFILES}, where
+        assert decision.theme in themes, where
+        assert decision.theme not in areas[decision.expert], f"{where} is listed, not inferred"
+        assert decision.decision in ("confirm", "hide"), where
     for conversation in CONVERSATIONS:
         assert conversation.expert in visible
         assert conversation.sender.endswith(DEMO_DOMAIN)
@@ -249,7 +269,7 @@ def _self_check() -> None:
         f"OK: {len(PROFILES)} member profiles ({sum(p.account is not None for p in PROFILES)} "
         f"new people), {len(EXTERNALS)} external, {len(provinces)} provinces, "
         f"{len(spoken)} languages, {len(ENDORSEMENTS)} endorsements, "
-        f"{len(CONVERSATIONS)} conversations; visibility "
+        f"{len(AREA_DECISIONS)} area decisions, {len(CONVERSATIONS)} conversations; visibility "
         + ", ".join(f"{v} {sum(p.visibility == v for p in everyone)}" for v in VISIBILITIES)
     )
 

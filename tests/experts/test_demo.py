@@ -7,11 +7,20 @@ import re
 import pytest
 from sqlalchemy import func, select
 
-from kmrg.auth.models import ProfileVisibility, User
+from kmrg.auth.models import AnonymousUser, ProfileVisibility, User
+from kmrg.casestudies.models import CaseStudy, CaseStudyStatus
 from kmrg.demo import load_demo
 from kmrg.experts.demo import ExpertDemoSummary, load_expert_demo
-from kmrg.experts.demo_content import CONVERSATIONS, ENDORSEMENTS, EXTERNALS, PROFILES
+from kmrg.experts.demo_content import (
+    AREA_DECISIONS,
+    CONVERSATIONS,
+    ENDORSEMENTS,
+    EXTERNALS,
+    PROFILES,
+)
+from kmrg.experts.evidence import AreaState, collect_evidence, inferred_areas
 from kmrg.experts.models import (
+    AreaDecision,
     ContactVisibility,
     Endorsement,
     Expertise,
@@ -49,6 +58,7 @@ def totals(session) -> dict[str, int]:
             Expertise,
             ExpertLanguage,
             Endorsement,
+            AreaDecision,
             Conversation,
             Message,
         )
@@ -59,7 +69,7 @@ def test_loading_twice_changes_nothing(session, demo, outbox):
     assert outbox == []  # nothing is sent to invented people
     before = totals(session)
     versions = {p.slug: (p.version, p.confirmed_at) for p in demo_profiles(session)}
-    everything = len(ALL) + len(ENDORSEMENTS) + len(CONVERSATIONS)
+    everything = len(ALL) + len(ENDORSEMENTS) + len(AREA_DECISIONS) + len(CONVERSATIONS)
     assert load_expert_demo(session, "unused") == ExpertDemoSummary(skipped=everything)
     load_demo(session)
     session.commit()
@@ -67,6 +77,7 @@ def test_loading_twice_changes_nothing(session, demo, outbox):
     assert {p.slug: (p.version, p.confirmed_at) for p in demo_profiles(session)} == versions
     assert before["ExpertProfile"] == len(ALL)
     assert before["Endorsement"] == len(ENDORSEMENTS) >= 20
+    assert before["AreaDecision"] == len(AREA_DECISIONS)
     assert before["Conversation"] == len(CONVERSATIONS)
 
 
@@ -121,14 +132,32 @@ def test_only_example_org_addresses_and_fictional_phone_numbers(session, demo):
         assert profile.phone == "" or re.fullmatch(r"\+27 00 000 0\d{3}", profile.phone)
 
 
-def test_case_study_authors_have_profiles(session, demo):
-    from kmrg.casestudies.models import CaseStudy
-
-    authors = set(session.scalars(select(CaseStudy.author_id)))
-    with_profiles = set(
-        session.scalars(select(ExpertProfile.user_id).where(ExpertProfile.user_id.in_(authors)))
+def test_case_study_authors_have_profiles_that_show_their_records(session, demo):
+    authors = set(
+        session.scalars(
+            select(CaseStudy.author_id).where(CaseStudy.status == CaseStudyStatus.PUBLISHED)
+        )
     )
-    assert with_profiles == authors
+    profiles = session.scalars(select(ExpertProfile).where(ExpertProfile.user_id.in_(authors)))
+    profiles = {profile.user_id: profile for profile in profiles}
+    assert set(profiles) == authors
+    for profile in profiles.values():
+        if profile.visibility is ProfileVisibility.PUBLIC:
+            assert collect_evidence(session, profile, AnonymousUser()), profile.slug
+
+
+def test_owners_decide_on_the_areas_their_records_suggest(session, demo):
+    for decision in AREA_DECISIONS:
+        owner = session.scalar(select(User).where(User.email == decision.expert))
+        profile = session.scalar(select(ExpertProfile).where(ExpertProfile.user_id == owner.id))
+        states = {
+            area.theme.name: area.decision for area in inferred_areas(session, profile, owner)
+        }
+        expected = AreaState.HIDDEN if decision.decision == "hide" else AreaState.CONFIRMED
+        assert states[decision.theme] is expected, decision
+        # Nobody else sees a hidden area.
+        others = {area.theme.name for area in inferred_areas(session, profile, AnonymousUser())}
+        assert (decision.theme in others) is (expected is AreaState.CONFIRMED), decision
 
 
 def test_new_demo_people_sign_in_with_the_demo_password(client, session, demo):
