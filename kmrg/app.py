@@ -96,6 +96,7 @@ def register_blueprints(app: Flask) -> None:
     from kmrg.casestudies import views as _casestudy_views  # noqa: F401
     from kmrg.experts import blueprint as experts
     from kmrg.experts import endorsement_views as _expert_endorsement_views  # noqa: F401
+    from kmrg.experts import evidence_views as _expert_evidence_views  # noqa: F401
     from kmrg.experts import views as _expert_views  # noqa: F401
     from kmrg.home import blueprint as home
     from kmrg.home import views as _home_views  # noqa: F401

@@ -142,3 +142,9 @@ class EndorsementForm(FlaskForm):
         "together in 2023; she led the data clean-up.”",
     )
     submit = SubmitField("Endorse")
+
+
+class InferredAreaForm(FlaskForm):
+    """Confirm, hide or take back the decision on an inferred area: one button per action."""
+
+    action = SelectField("Decision", choices=[], validators=[DataRequired()])
