@@ -110,8 +110,17 @@ class ExpertFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
+    q = StringField(
+        "Search experts",
+        validators=[Optional(), Length(max=200)],
+        render_kw={"type": "search"},
+        description="Words from what people know, their biography or their work on the Hub, "
+        "e.g. “revenue collection”.",
+    )
     theme = SelectField("Theme", choices=[], validate_choice=False)
     province = SelectField("Province", choices=[], validate_choice=False)
+    organisation_type = SelectField("Organisation type", choices=[], validate_choice=False)
+    category = SelectField("Municipal category", choices=[], validate_choice=False)
     language = SelectField("Language", choices=[], validate_choice=False)
     availability = SelectField("Available for", choices=[], validate_choice=False)
 

@@ -10,7 +10,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from kmrg.auth.models import ProfileVisibility
 from kmrg.exceptions import PermissionDenied, ValidationError
-from kmrg.experts import blueprint, permissions, queries, services
+from kmrg.experts import blueprint, directory, permissions, queries, services
 from kmrg.experts.forms import (
     ExpertActionForm,
     ExpertFilterForm,
@@ -63,26 +63,28 @@ def _get_visible_profile_or_404(slug: str) -> ExpertProfile:
 
 @blueprint.route("/experts/")
 def list_experts():
+    args = request.args
     filters = queries.ExpertFilters(
-        theme=request.args.get("theme", ""),
-        province=request.args.get("province", ""),
-        language=request.args.get("language", ""),
-        availability=request.args.get("availability", ""),
+        text=args.get("q", "")[: directory.MAX_TEXT_LENGTH],
+        theme=args.get("theme", ""),
+        province=args.get("province", ""),
+        organisation_type=args.get("organisation_type", ""),
+        category=args.get("category", ""),
+        language=args.get("language", ""),
+        availability=args.get("availability", ""),
     )
-    page = db.paginate(
-        queries.experts_query(filters, current_user), per_page=PER_PAGE, error_out=False
+    page = directory.search_experts(
+        db.session, filters, current_user, page=args.get("page", 1, type=int), per_page=PER_PAGE
     )
-    # The SQL narrows; each profile's own permission check has the final word.
-    profiles = [p for p in page.items if permissions.can_view_expert_profile(current_user, p)]
-    form = ExpertFilterForm(formdata=request.args)
+    form = ExpertFilterForm(formdata=args)
     form.theme.choices = theme_filter_choices(list_themes(db.session))
     form.province.choices = province_filter_choices()
+    form.organisation_type.choices = choices([("", "Any kind"), *queries.ORGANISATION_TYPES])
+    form.category.choices = choices([("", "Any category"), *queries.CATEGORIES])
     form.language.choices = choices([("", "Any language"), *_language_pairs()])
     form.availability.choices = choices([("", "Anything"), *AVAILABILITY])
     own = queries.get_profile_of_user(db.session, getattr(current_user, "id", None))
-    return _render(
-        "experts/list.html", page=page, profiles=profiles, form=form, filters=filters, own=own
-    )
+    return _render("experts/list.html", page=page, form=form, filters=filters, own=own)
 
 
 def _language_pairs() -> list[tuple[str, str]]:
