@@ -66,20 +66,21 @@ def collect_case_study_evidence(
     found: dict[int, list[EvidenceItem]] = {user_id: [] for user_id in wanted}
     if not wanted:
         return found
-    owned = select(CaseStudyOwner.case_study_id).where(CaseStudyOwner.user_id.in_(wanted))
+    people = sorted(wanted)
+    owned = select(CaseStudyOwner.case_study_id).where(CaseStudyOwner.user_id.in_(people))
     case_studies = session.scalars(
         select(CaseStudy)
         .options(selectinload(CaseStudy.themes), selectinload(CaseStudy.owners))
         .where(
             CaseStudy.status == CaseStudyStatus.PUBLISHED,
-            CaseStudy.author_id.in_(wanted) | CaseStudy.id.in_(owned),
+            CaseStudy.author_id.in_(people) | CaseStudy.id.in_(owned),
         )
     )
     for case_study in case_studies:
-        people = {o.user_id for o in case_study.owners if o.user_id in wanted}
+        involved = {o.user_id for o in case_study.owners if o.user_id in wanted}
         if case_study.author_id in wanted:
-            people.add(case_study.author_id)
-        for user_id in people:
+            involved.add(case_study.author_id)
+        for user_id in involved:
             found[user_id].append(_item(case_study, _roles(case_study, user_id)))
     return found
 

@@ -42,7 +42,7 @@ def _load_sources(session: Session, lessons: Sequence[Lesson]) -> dict[tuple[str
         if kind.model is None:
             records = [(i, kind.load(session, i)) for i in ids]
         else:
-            rows = session.scalars(select(kind.model).where(kind.model.id.in_(ids)))
+            rows = session.scalars(select(kind.model).where(kind.model.id.in_(sorted(ids))))
             records = [(row.id, row) for row in rows]
         loaded.update(((kind.source_type, i), obj) for i, obj in records if obj is not None)
     return loaded
@@ -68,7 +68,7 @@ def collect_lesson_evidence(
         session.scalars(
             select(Lesson)
             .options(selectinload(Lesson.themes))
-            .where(Lesson.author_id.in_(wanted), public_lessons_condition())
+            .where(Lesson.author_id.in_(sorted(wanted)), public_lessons_condition())
         )
     )
     kinds: dict[str, SourceKind] = {kind.source_type: kind for kind in registered_source_kinds()}
