@@ -207,7 +207,8 @@ def _person(
         role=Role.MEMBER,
         organisation=_organisation(session, demo.account.organisation_code),
         job_title=demo.account.job_title,
-        profile_visibility=ProfileVisibility.MEMBERS,
+        # Whoever chose to hide their expert profile would not show their member profile either.
+        profile_visibility=ProfileVisibility(demo.visibility),
         status=AccountStatus.ACTIVE,
         password_hash=password_hash,
         password_changed_at=utcnow(),

@@ -210,6 +210,25 @@ def test_the_public_sees_public_profiles_and_members_also_members_only_ones(clie
         assert client.get(f"/experts/{slug}").status_code == 404, slug
 
 
+def test_hidden_profiles_stay_out_of_every_search(client, session, demo):
+    hidden = [p for p in demo_profiles(session) if p.visibility is ProfileVisibility.HIDDEN]
+    new_person = [p for p in hidden if p.email in {d.email for d in PROFILES if d.account}]
+    assert new_person  # and so the person search has a document to leak, if it did
+    member = session.scalar(select(User).where(User.email == "member.mangaung@example.org"))
+    for viewer in (None, member):
+        if viewer is not None:
+            factories.sign_in(client, viewer, PASSWORD)
+        for profile in hidden:
+            words = profile.name.replace(" ", "+")
+            for path in (f"/search?q={words}", f"/experts/?q={words}"):
+                html = client.get(path).get_data(as_text=True)
+                assert f'href="/experts/{profile.slug}"' not in html, (viewer, path)
+        # Someone who hid everything is found nowhere (the page only repeats the query).
+        for profile in new_person:
+            html = client.get(f"/search?q={profile.name.replace(' ', '+')}").get_data(as_text=True)
+            assert "0 results for" in html, viewer
+
+
 def test_the_directory_finds_revenue_experts_by_province_and_language(client, session, demo):
     for province, language, expected in (
         (Province.FS, Language.SESOTHO, {"mpho-mokoena", "thato-mokhele"}),
