@@ -13,6 +13,8 @@ cheap, and every step is one or a few queries whatever the number of people.
 
 from __future__ import annotations
 
+import html
+import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -39,7 +41,6 @@ from kmrg.experts.ranking import (
     terms_of_words,
     why_matched,
 )
-from kmrg.markdown import markdown_to_text
 from kmrg.search.pipeline import get_pipeline
 from kmrg.search.queries import match_documents
 from kmrg.themes.models import Theme
@@ -242,13 +243,23 @@ def _candidate(
     )
 
 
+TAG = re.compile(r"<[^>]*>")
+
+
+def _text_of(sanitised_html: str) -> str:
+    # The stored rendering, as words: the search document indexes the rendered text too (not
+    # the Markdown source, whose "*word*" the engine would not match), and rendering the
+    # Markdown again per result costs more than the whole query. Only matched, never shown.
+    return html.unescape(TAG.sub(" ", sanitised_html or ""))
+
+
 def _places(profile: ExpertProfile, evidence: VisibleEvidence | None) -> list[tuple[str, str]]:
     organisation = profile.organisation
     return [
         ("name", profile.name),
         ("headline", profile.headline),
         ("expertise", " · ".join(item.name for item in profile.expertise)),
-        ("biography", markdown_to_text(profile.biography)),
+        ("biography", _text_of(profile.biography_html)),
         ("evidence", " · ".join(item.title for item in evidence.items) if evidence else ""),
         ("organisation", organisation.name if organisation is not None else ""),
         ("province", profile.province.label if profile.province is not None else ""),

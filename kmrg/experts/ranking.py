@@ -145,11 +145,10 @@ def why_matched(candidate: Candidate) -> list[str]:
     """Return the reasons, in words, that the candidate is in the results, strongest last."""
     reasons = []
     if candidate.text_matches:
-        parts = [
-            f"{_quoted(match.words)} in {_and(list(match.places))}"
-            for match in candidate.text_matches
-        ]
-        reasons.append("Matched " + ", ".join(parts))
+        # One short clause: which words, and everywhere any of them was found.
+        words = list(dict.fromkeys(w for match in candidate.text_matches for w in match.words))
+        places = {place for match in candidate.text_matches for place in match.places}
+        reasons.append(f"Matched {_quoted(words)} in {_and(sorted(places, key=_place_order))}")
     reasons += [
         f"{_plural(tally.count, tally.kind_label)} on {tally.area}"
         for tally in candidate.evidence
@@ -201,8 +200,10 @@ def find_text_matches(
     every_term = frozenset().union(*word_terms.values())
     found: dict[str, list[str]] = {word: [] for word in word_terms}
     for place, text in places:
-        # One pass with every term first: most places of most people match nothing.
-        if not text or not MARK.search(highlight(text, every_term)):
+        if not text:
+            continue
+        # With several words, one pass with every term first: most places match nothing.
+        if len(word_terms) > 1 and not MARK.search(highlight(text, every_term)):
             continue
         for word, terms in word_terms.items():
             if place not in found[word] and MARK.search(highlight(text, terms)):

@@ -6,11 +6,14 @@ import html
 import re
 
 import pytest
+from sqlalchemy import event
 
 from kmrg.auth.models import AccountStatus, ProfileVisibility
 from kmrg.casestudies import services as case_study_services
+from kmrg.experts import endorsements
 from kmrg.experts.models import ContactVisibility, ExpertiseLevel, Language
 from kmrg.experts.services import ExpertiseEntry, ExternalPerson
+from kmrg.extensions import db
 from kmrg.organisations.models import OrganisationKind, Province
 from tests import factories
 from tests.casestudies.conftest import write_case_study
@@ -388,3 +391,41 @@ def test_the_search_form_is_labelled_and_works_without_javascript(client, direct
     page = page_of(client, q="indigent", category="A")
     assert 'value="indigent"' in page
     assert '<option selected value="A">' in page
+
+
+def test_the_number_of_queries_does_not_grow_with_the_number_of_people(
+    client, session, organisation, theme, member
+):
+    def add_people(first: int, last: int) -> None:
+        for number in range(first, last):
+            profile = expert(
+                session,
+                organisation,
+                f"Expert {number:02d}",
+                expertise=[ExpertiseEntry(level=ExpertiseLevel.PRACTITIONER, theme=theme)],
+                languages=[Language.XHOSA, Language.ENGLISH],
+            )
+            endorsements.endorse_expert(
+                session, member, profile, f"theme:{theme.id}", "We fixed the billing together."
+            )
+            session.commit()
+
+    def selects(**query) -> int:
+        statements: list[str] = []
+
+        def count(_connection, _cursor, statement, *_args):
+            if statement.lstrip().upper().startswith("SELECT"):
+                statements.append(statement)
+
+        event.listen(db.engine, "before_cursor_execute", count)
+        try:
+            assert len(shown(client, **query)) > 0
+        finally:
+            event.remove(db.engine, "before_cursor_execute", count)
+        return len(statements)
+
+    sign_in(client, member)
+    add_people(0, 2)
+    few = [selects(theme=theme.slug), selects(q="revenue collection")]
+    add_people(2, 14)
+    assert [selects(theme=theme.slug), selects(q="revenue collection")] == few

@@ -153,7 +153,7 @@ def test_then_text_relevance_then_name():
                 endorsements=(EndorsementTally("Property rates", 1),),
             ),
             [
-                "Matched “revenue” and “collection” in headline, “rates” in name, expertise "
+                "Matched “revenue”, “collection” and “rates” in name, headline, expertise "
                 "and evidence",
                 "Endorsed by 1 peer for Property rates",
             ],
