@@ -131,7 +131,12 @@ def hide_endorsement(slug: str, endorsement_id: int):
         abort(403)
     name = endorsement.endorser.name
     db.session.commit()
-    flash(f"{name}’s endorsement is hidden: only you see it, and it counts for nothing.", "success")
+    who = (
+        "only you see it"
+        if permissions.can_see_hidden_endorsements(current_user, profile)
+        else "only the expert sees it"
+    )
+    flash(f"{name}’s endorsement is hidden: {who}, and it counts for nothing.", "success")
     return redirect(_endorsements_url(profile))
 
 

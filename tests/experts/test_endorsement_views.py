@@ -348,3 +348,14 @@ def test_an_endorsement_of_an_area_the_expert_removed_is_not_changed_from_the_fo
     response = post(client, endorse_url(profile), {"area": METER, "statement": "Changed words."})
     assert "Choose one of the areas" in text(response)
     assert [e.statement for e in endorsements_in_db(session)] == [WORK]
+
+
+def test_an_administrator_hides_an_endorsement_that_only_the_expert_then_sees(
+    client, session, profile, endorsed, admin
+):
+    sign_in(client, admin)
+    response = post(client, action_url(profile, endorsed, "hide"))
+    page = text(client.get(response.headers["Location"]))
+    assert "Pieter van Wyk’s endorsement is hidden: only the expert sees it" in page
+    assert WORK not in page
+    assert endorsements_in_db(session)[0].is_hidden
