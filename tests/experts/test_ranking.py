@@ -394,3 +394,29 @@ def test_signals_are_pluggable(session, organisation, theme):
     )
     assert [r.profile.id for r in page.results] == [zodwa.id, aaron.id]
     assert "Endorsed by 5 peers for Revenue collection" in page.results[0].reasons
+
+
+def test_reasons_name_only_evidence_the_viewer_may_see(
+    session, organisation, records, theme, member
+):
+    doer = expert_with(session, organisation, "Zodwa Did", headline="Tariff modelling")
+    records[doer.user_id] = [peer_assist("Tariff review in Mangaung", theme.id, members_only=True)]
+    public = search(session, text="tariff")
+    assert public.results[0].reasons == ["Matched “tariff” in headline"]
+    members = search(session, member, text="tariff")
+    assert members.results[0].reasons == ["Matched “tariff” in headline and evidence"]
+
+
+def test_a_skill_the_free_text_names_ranks_those_who_claim_it(session, organisation, member):
+    expert_with(session, organisation, "Aaron Mentions", headline="Valuation roll objections")
+    claimer = factories.make_user(session, name="Zodwa Claims", organisation=organisation)
+    make_profile(
+        session,
+        claimer,
+        headline="Property rates",
+        expertise=[ExpertiseEntry(level=PRACTITIONER, skill="Valuation roll")],
+    )
+    page = search(session, text="valuation roll")
+    assert [r.profile.name for r in page.results] == ["Zodwa Claims", "Aaron Mentions"]
+    assert page.areas == ["Valuation roll"]
+    assert "Says: Practitioner in Valuation roll" in page.results[0].reasons
