@@ -241,6 +241,26 @@ def test_the_directory_finds_revenue_experts_by_province_and_language(client, se
         assert directory_slugs(client, query) == expected, (province, language)
 
 
+def test_a_member_finds_revenue_collection_experts_by_words_and_can_write_to_them(
+    client, session, demo
+):
+    """The browser journey's steps, on the demo data: search, narrow, open, contact."""
+    member = session.scalar(select(User).where(User.email == "member.polokwane@example.org"))
+    factories.sign_in(client, member, PASSWORD)
+    assert {"mpho-mokoena", "nomvula-shabangu", "sifiso-mkhize", "mandla-gqeba"} <= (
+        directory_slugs(client, "&q=revenue+collection")
+    )
+    found = directory_slugs(client, "&q=revenue+collection&province=MP&language=ss")
+    assert found == {"nomvula-shabangu"}
+    # She chose to show members her phone number but not her e-mail address.
+    profile_page = client.get("/experts/nomvula-shabangu").get_data(as_text=True)
+    assert "+27 00 000 0120" in profile_page
+    assert "credit.mbombela@example.org" not in profile_page
+    contact = client.get("/experts/nomvula-shabangu/contact")
+    assert contact.status_code == 200
+    assert "credit.mbombela@example.org" not in contact.get_data(as_text=True)
+
+
 def test_endorsements_are_written_by_their_endorsers_about_one_area(session, demo):
     for demo_endorsement in ENDORSEMENTS:
         endorsement = session.scalar(
