@@ -10,7 +10,8 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from kmrg.auth.models import ProfileVisibility
 from kmrg.exceptions import PermissionDenied, ValidationError
-from kmrg.experts import blueprint, directory, permissions, queries, services
+from kmrg.experts import blueprint, directory, endorsements, permissions, queries, services
+from kmrg.experts.evidence_views import evidence_context
 from kmrg.experts.forms import (
     ExpertActionForm,
     ExpertFilterForm,
@@ -100,6 +101,10 @@ def show_expert(slug: str):
         show_email=permissions.can_see_contact(current_user, profile, "email") and profile.email,
         show_phone=permissions.can_see_contact(current_user, profile, "phone") and profile.phone,
         action_form=ExpertActionForm(),
+        endorsements=endorsements.visible_endorsements(db.session, profile, current_user),
+        can_endorse=permissions.can_endorse_expert(current_user, profile)
+        and bool(endorsements.endorsable_areas(profile)),
+        **evidence_context(profile),
     )
 
 

@@ -289,3 +289,37 @@ def test_the_vcard_is_refused_to_anonymous_and_when_nothing_is_shared(
     session.commit()
     sign_in(client, member)
     assert client.get(f"/experts/{profile.slug}.vcf").status_code == 404
+
+
+def test_the_profile_page_gathers_evidence_endorsements_and_the_contact_button(
+    client, session, expert, champion, member, theme
+):
+    from kmrg.experts.endorsements import endorse_expert
+    from tests.experts.test_search import _publish_case_study_owned_by
+
+    profile = make_profile(
+        session,
+        expert,
+        expertise=[ExpertiseEntry(level=ExpertiseLevel.AUTHORITY, theme=theme)],
+    )
+    _publish_case_study_owned_by(session, expert, champion, theme)
+    endorse_expert(
+        session,
+        member,
+        profile,
+        f"theme:{theme.id}",
+        "We cleaned the indigent register together in 2023; she led the data work.",
+    )
+    session.commit()
+
+    sign_in(client, member)
+    page = client.get(f"/experts/{profile.slug}").get_data(as_text=True)
+    assert "Indigent register rebuilt ward by ward" in page  # evidence from the Hub's records
+    assert "We cleaned the indigent register together in 2023" in page
+    assert "Sipho Member" in page  # the endorser, by name
+    assert f"/experts/{profile.slug}/contact" in page
+
+    anonymous = client.application.test_client()
+    public_page = anonymous.get(f"/experts/{profile.slug}").get_data(as_text=True)
+    assert "Indigent register rebuilt ward by ward" in public_page
+    assert "Sign in to contact this expert" in public_page
