@@ -15,17 +15,6 @@ from kmrg.extensions import db
 from kmrg.organisations.models import OrganisationKind, Province
 from tests import factories
 from tests.browser.axe import assert_accessible
-
-# The browser fixtures live in tests/browser; a module may borrow them.
-from tests.browser.conftest import (  # noqa: F401
-    _browser_tools_installed,
-    base_url,
-    browser_context_args,
-    browser_type_launch_args,
-    live_app,
-    live_server,
-    outbox,
-)
 from tests.experts.conftest import make_profile
 
 pytestmark = pytest.mark.browser
@@ -35,7 +24,7 @@ EXPERT_EMAIL = "zanele.private@msunduzi.example.org"
 
 
 @pytest.fixture
-def people(live_app: Flask) -> str:  # noqa: F811
+def people(live_app: Flask) -> str:
     """A member of Buffalo City, and an expert in Msunduzi who hides her address; her slug."""
     with live_app.app_context():
         buffalo_city = factories.make_organisation(
@@ -77,9 +66,9 @@ def _sign_in(context: BrowserContext, email: str) -> Page:
 
 def test_a_member_writes_and_the_expert_answers(
     new_context,
-    live_server,  # noqa: F811
+    live_server,
     people,
-    outbox,  # noqa: F811
+    outbox,
 ):
     sender = _sign_in(new_context(base_url=live_server), SENDER_EMAIL)
     sender.goto(f"/experts/{people}/contact")
