@@ -18,22 +18,33 @@ log = logging.getLogger("kmrg.mail")
 
 
 def send_after_commit(
-    session: Session, to: str, subject: str, template: str, **context: Any
+    session: Session,
+    to: str,
+    subject: str,
+    template: str,
+    *,
+    reply_to: str | None = None,
+    **context: Any,
 ) -> None:
-    """Queue an e-mail rendered from templates/mail/<template>.txt until the session commits."""
+    """Queue an e-mail rendered from templates/mail/<template>.txt until the session commits.
+
+    `reply_to` lets the recipient answer someone other than the Hub (an external expert answers
+    the member who wrote to them).
+    """
     body = render_template(f"mail/{template}.txt", **context)
-    session.info.setdefault(PENDING_KEY, []).append((to, subject, body))
+    session.info.setdefault(PENDING_KEY, []).append((to, subject, body, reply_to))
 
 
 @event.listens_for(Session, "after_commit")
 def _send_pending(session: Session) -> None:
     from kmrg.mail import MailError, send_mail
 
-    for to, subject, body in session.info.pop(PENDING_KEY, []):
+    for to, subject, body, reply_to in session.info.pop(PENDING_KEY, []):
         try:
-            send_mail(to, subject, body)
-        except MailError:
+            send_mail(to, subject, body, reply_to=reply_to)
+        except (MailError, ValueError):
             # The change itself stands; a lost notice is logged for the operator to follow up.
+            # (ValueError: an address the mail module refuses as a header injection.)
             log.exception("could not send %r to %s", subject, to)
 
 

@@ -45,7 +45,6 @@ from kmrg.experts.models import (
     area_key,
 )
 from kmrg.experts.queries import get_profile_of_user
-from kmrg.inbox import mail as inbox_mail
 from kmrg.inbox.models import Conversation
 from kmrg.inbox.services import ContactRequest, contact_expert, reply_to_conversation
 from kmrg.models import utcnow
@@ -122,7 +121,7 @@ def load_expert_demo(session: Session, password_hash: str) -> ExpertDemoSummary:
 @contextmanager
 def _no_mail(session: Session) -> Iterator[None]:
     """Drop the notices the services queue meanwhile: demo people are invented, nobody reads."""
-    keys = (PENDING_KEY, inbox_mail.PENDING_KEY)
+    keys = (PENDING_KEY,)
     before = {key: list(session.info.get(key, [])) for key in keys}
     try:
         yield

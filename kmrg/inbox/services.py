@@ -21,7 +21,6 @@ from sqlalchemy.orm import Session
 
 from kmrg.exceptions import PermissionDenied, ValidationError
 from kmrg.experts.models import ExpertProfile
-from kmrg.inbox.mail import send_after_commit_with_reply_to
 from kmrg.inbox.models import Conversation, Message
 from kmrg.inbox.permissions import (
     can_reply_to_conversation,
@@ -159,12 +158,12 @@ def _notify_of_contact(
     if profile.user is not None:
         send_after_commit(session, profile.user.email, subject, "inbox_new_conversation", **context)
     else:
-        send_after_commit_with_reply_to(
+        send_after_commit(
             session,
             profile.external_email,
-            formataddr((_one_line(actor.name), actor.email)),
             subject,
             "inbox_external_contact",
+            reply_to=formataddr((_one_line(actor.name), actor.email)),
             **context,
         )
     send_after_commit(
