@@ -18,8 +18,9 @@ from kmrg.experts.evidence_services import (
     hide_inferred_area,
 )
 from kmrg.experts.evidence_views import evidence_context
-from kmrg.experts.models import AreaDecision
+from kmrg.experts.models import AreaDecision, ExpertiseLevel
 from kmrg.experts.permissions import can_decide_inferred_area
+from kmrg.experts.services import ExpertiseEntry
 from tests import factories
 from tests.casestudies.conftest import write_case_study
 from tests.experts.conftest import make_external_profile, make_profile
@@ -263,3 +264,23 @@ def test_the_partial_shows_decisions(app, session, expert, theme, profile):
 def test_the_partial_says_nothing_without_evidence(app, session, member):
     profile = make_profile(session, member)
     assert render_for(app, None, profile).strip() == ""
+
+
+def test_an_area_the_person_also_claims_says_so(app, session, expert, theme, profile):
+    from kmrg.experts.services import ProfileDetails, update_expert_profile
+
+    update_expert_profile(
+        session,
+        expert,
+        profile,
+        ProfileDetails(
+            headline=profile.headline,
+            visibility=profile.visibility,
+            expertise=[ExpertiseEntry(level=ExpertiseLevel.PRACTITIONER, theme=theme)],
+        ),
+        expected_version=profile.version,
+    )
+    session.commit()
+    page = render_for(app, None, profile)
+    assert "On the profile and in the Hub's records" in page
+    assert "Suggested by the Hub" not in page
