@@ -345,3 +345,10 @@ def test_the_cli_command_sends_the_reminders(app, session, outbox, expert):
     assert "Reminded the owners of 1 stale expert profile(s)." in result.output
     assert [message["To"] for message in outbox] == [expert.email]
     assert reload(session, profile).reminded_at is not None
+
+
+@pytest.mark.parametrize(("role", "shown"), [("member", False), ("champion", True)])
+def test_the_directory_offers_champions_to_list_an_outside_expert(request, client, role, shown):
+    sign_in(client, request.getfixturevalue(role))
+    page = text(client.get("/experts/"))
+    assert ('href="/experts/new/external"' in page) is shown
