@@ -350,6 +350,45 @@ def test_an_endorsement_of_an_area_the_expert_removed_is_not_changed_from_the_fo
     assert [e.statement for e in endorsements_in_db(session)] == [WORK]
 
 
+# On the profile page (the lead's show.html includes the partial).
+
+
+def test_an_endorsement_made_through_the_form_appears_on_the_profile_page(
+    client, session, profile, member
+):
+    sign_in(client, member)
+    page = text(client.get(f"/experts/{profile.slug}"))
+    assert f'href="/experts/{profile.slug}/endorse"' in page  # the invitation
+    response = post(client, endorse_url(profile), {"area": METER, "statement": WORK})
+    page = text(client.get(response.headers["Location"]))
+    assert "Thank you: your endorsement of Zanele Mokoena is shown." in page
+    section = page[page.index('id="endorsements"') :]
+    assert WORK in section
+    assert "Sipho Member" in section and "Buffalo City Metropolitan Municipality" in section
+
+    anonymous = text(client.application.test_client().get(f"/experts/{profile.slug}"))
+    assert WORK in anonymous and "Buffalo City Metropolitan Municipality" in anonymous
+    assert f'href="/experts/{profile.slug}/endorse"' not in anonymous
+
+
+def test_on_the_profile_page_the_expert_hides_and_only_they_still_see_it(
+    client, session, profile, endorsed, expert
+):
+    sign_in(client, expert)
+    page = text(client.get(f"/experts/{profile.slug}"))
+    assert f'href="/experts/{profile.slug}/endorse"' not in page  # nobody endorses themself
+    assert f'action="/experts/{profile.slug}/endorsements/{endorsed.id}/hide"' in page
+    response = post(client, action_url(profile, endorsed, "hide"))
+    page = text(client.get(response.headers["Location"]))
+    assert "Pieter van Wyk’s endorsement is hidden: only you see it" in page
+    assert "Hidden — only you see this" in page and WORK in page
+    assert f'action="/experts/{profile.slug}/endorsements/{endorsed.id}/show"' in page
+
+    public = text(client.application.test_client().get(f"/experts/{profile.slug}"))
+    assert WORK not in public and "Pieter van Wyk" not in public
+    assert "Nobody has endorsed Zanele Mokoena yet." in public
+
+
 def test_an_administrator_hides_an_endorsement_that_only_the_expert_then_sees(
     client, session, profile, endorsed, admin
 ):
