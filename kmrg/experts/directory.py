@@ -24,8 +24,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, defer, joinedload
 
 from kmrg.experts import endorsements as endorsements_module
-from kmrg.experts.evidence import EvidenceItem, evidence_for_users
-from kmrg.experts.models import AreaDecision, Expertise, ExpertiseLevel, ExpertProfile, area_key
+from kmrg.experts.evidence import VisibleEvidence, visible_evidence
+from kmrg.experts.models import Expertise, ExpertiseLevel, ExpertProfile, area_key
 from kmrg.experts.permissions import can_view_expert_profile
 from kmrg.experts.queries import ExpertFilters, load_profiles, narrow, visible_profiles_query
 from kmrg.experts.ranking import (
@@ -51,57 +51,8 @@ PER_PAGE = 20
 MAX_TEXT_LENGTH = 200  # as kmrg.search.queries.MAX_QUERY_LENGTH: longer text is cut there anyway
 
 
-@dataclass(frozen=True)
-class VisibleEvidence:
-    """The evidence items `viewer` may see of one person, and the areas the person hid."""
-
-    items: list[EvidenceItem] = field(default_factory=list)
-    hidden_theme_ids: frozenset[int] = frozenset()
-
-    def tallies(self) -> Counter[tuple[int, str]]:
-        """Count items by (theme id, kind label), hidden areas left out."""
-        counts: Counter[tuple[int, str]] = Counter()
-        for item in self.items:
-            for theme_id in item.theme_ids:
-                if theme_id not in self.hidden_theme_ids:
-                    counts[(theme_id, item.kind_label)] += 1
-        return counts
-
-
 EvidenceSignal = Callable[[Session, Sequence[ExpertProfile], Any], dict[int, VisibleEvidence]]
 EndorsementSignal = Callable[[Session, Sequence[int]], dict[int, Counter[str]]]
-
-
-def visible_evidence(
-    session: Session, profiles: Sequence[ExpertProfile], viewer: Any
-) -> dict[int, VisibleEvidence]:
-    """Return, per profile id, the evidence `viewer` may see, in one batch for all profiles.
-
-    The same rule as evidence.evidence_theme_counts (items the viewer may not see, and areas the
-    owner hid, count for nothing), kept per item so the directory can say "2 case studies".
-    """
-    user_of = {p.id: p.user_id for p in profiles if p.user_id is not None}
-    if not user_of:
-        return {}
-    evidence = evidence_for_users(session, sorted(set(user_of.values())))
-    hidden: dict[int, set[int]] = defaultdict(set)
-    rows = session.execute(
-        select(AreaDecision.profile_id, AreaDecision.theme_id).where(
-            AreaDecision.profile_id.in_(list(user_of)), AreaDecision.is_hidden.is_(True)
-        )
-    )
-    for profile_id, theme_id in rows:
-        hidden[profile_id].add(theme_id)
-    found = {}
-    for profile_id, user_id in user_of.items():
-        hidden_ids = frozenset(hidden[profile_id])
-        items = [
-            item
-            for item in evidence.get(user_id, [])
-            if item.can_view(viewer) and not (item.theme_ids and set(item.theme_ids) <= hidden_ids)
-        ]
-        found[profile_id] = VisibleEvidence(items=items, hidden_theme_ids=hidden_ids)
-    return found
 
 
 @dataclass(frozen=True)

@@ -247,22 +247,61 @@ def inferred_areas(
     return areas
 
 
+@dataclass(frozen=True)
+class VisibleEvidence:
+    """The evidence items a viewer may see of one person, and the areas the person hid."""
+
+    items: list[EvidenceItem] = field(default_factory=list)
+    hidden_theme_ids: frozenset[int] = frozenset()
+
+    def tallies(self) -> Counter[tuple[int, str]]:
+        """Count items by (theme id, kind label), hidden areas left out."""
+        counts: Counter[tuple[int, str]] = Counter()
+        for item in self.items:
+            for theme_id in item.theme_ids:
+                if theme_id not in self.hidden_theme_ids:
+                    counts[(theme_id, item.kind_label)] += 1
+        return counts
+
+    def theme_counts(self) -> Counter[int]:
+        """Count items by theme id, hidden areas left out."""
+        counts: Counter[int] = Counter()
+        for (theme_id, _kind), number in self.tallies().items():
+            counts[theme_id] += number
+        return counts
+
+
+def visible_evidence(
+    session: Session, profiles: Sequence[ExpertProfile], viewer: Any
+) -> dict[int, VisibleEvidence]:
+    """Return, per profile id, the evidence `viewer` may see outside hidden areas, in one batch.
+
+    For the directory, which ranks and explains many profiles at once: hidden areas never count,
+    even when the viewer is the owner. External people have no records, so no entry.
+    """
+    user_of = {p.id: p.user_id for p in profiles if p.user_id is not None}
+    evidence = evidence_for_users(session, sorted(set(user_of.values())))
+    hidden = _hidden_theme_ids(session, list(user_of))
+    found = {}
+    for profile_id, user_id in user_of.items():
+        items = [
+            item
+            for item in evidence.get(user_id, [])
+            if item.can_view(viewer) and not _in_hidden_areas(item, hidden[profile_id])
+        ]
+        found[profile_id] = VisibleEvidence(items, frozenset(hidden[profile_id]))
+    return found
+
+
 def evidence_theme_counts(
     session: Session, profiles: Sequence[ExpertProfile], viewer: Any
 ) -> dict[int, Counter[int]]:
-    """Count, per profile id and theme id, the evidence `viewer` may see, hidden areas left out.
-
-    For ranking the directory: one batch of provider queries for all the profiles.
-    """
-    counts: dict[int, Counter[int]] = {profile.id: Counter() for profile in profiles}
-    user_of = {p.id: p.user_id for p in profiles if p.user_id is not None}
-    evidence = evidence_for_users(session, list(user_of.values()))
-    hidden = _hidden_theme_ids(session, list(user_of))
-    for profile_id, user_id in user_of.items():
-        for item in evidence.get(user_id, []):
-            if item.can_view(viewer):
-                counts[profile_id].update(t for t in item.theme_ids if t not in hidden[profile_id])
-    return counts
+    """Count, per profile id and theme id, the evidence `viewer` may see, hidden areas left out."""
+    visible = visible_evidence(session, profiles, viewer)
+    return {
+        profile.id: visible[profile.id].theme_counts() if profile.id in visible else Counter()
+        for profile in profiles
+    }
 
 
 def evidence_for_search(session: Session, profile: ExpertProfile) -> list[EvidenceItem]:

@@ -21,6 +21,7 @@ from kmrg.experts.evidence import (
     evidence_theme_counts,
     register_evidence_provider,
     unregister_evidence_provider,
+    visible_evidence,
 )
 from kmrg.experts.models import AreaDecision, ExpertiseLevel
 from kmrg.experts.queries import ExpertFilters
@@ -375,7 +376,7 @@ def test_the_directorys_evidence_counts_agree_with_the_evidence_module(
     session.add(AreaDecision(profile_id=doer.id, theme_id=water.id, is_hidden=True))
     session.commit()
     for viewer in (AnonymousUserMixin(), member):
-        mine = directory.visible_evidence(session, [doer], viewer)[doer.id].tallies()
+        mine = visible_evidence(session, [doer], viewer)[doer.id].tallies()
         by_theme: Counter[int] = Counter()
         for (theme_id, _kind), count in mine.items():
             by_theme[theme_id] += count
