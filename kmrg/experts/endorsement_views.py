@@ -8,12 +8,12 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy.exc import IntegrityError
 
-from kmrg.exceptions import PermissionDenied, ValidationError
 from kmrg.experts import blueprint, endorsements, permissions, queries
 from kmrg.experts.forms import EndorsementForm, ExpertActionForm
 from kmrg.experts.models import Endorsement, ExpertProfile
 from kmrg.extensions import db
-from kmrg.forms import apply_validation_error, choices
+from kmrg.forms import choices
+from kmrg.service_calls import committing
 
 
 def _visible_profile_or_404(slug: str) -> ExpertProfile:
@@ -69,21 +69,15 @@ def endorse_expert(slug: str):
     if form.validate_on_submit():
         existing = own.get(form.area.data or "")
         try:
-            if existing is not None:
-                endorsements.change_endorsement(
-                    db.session, current_user, existing, form.statement.data or ""
-                )
-            else:
-                endorsements.endorse_expert(
-                    db.session, current_user, profile, form.area.data or "", form.statement.data
-                )
-            db.session.commit()
-        except PermissionDenied:
-            db.session.rollback()
-            abort(403)
-        except ValidationError as error:
-            db.session.rollback()
-            apply_validation_error(form, error)
+            with committing(form) as call:
+                if existing is not None:
+                    endorsements.change_endorsement(
+                        db.session, current_user, existing, form.statement.data or ""
+                    )
+                else:
+                    endorsements.endorse_expert(
+                        db.session, current_user, profile, form.area.data or "", form.statement.data
+                    )
         except IntegrityError:
             # The same person endorsed the same area from another tab a moment ago.
             db.session.rollback()
@@ -92,7 +86,7 @@ def endorse_expert(slug: str):
                 "You have just endorsed this area from elsewhere; nothing was added. Open the "
                 "page again to change your sentence.",
             ]
-        else:
+        if call.succeeded:
             if existing is not None:
                 flash("Your endorsement now says what you wrote.", "success")
             else:
@@ -124,13 +118,9 @@ def _act_on_endorsement(slug: str, endorsement_id: int) -> tuple[ExpertProfile, 
 @login_required
 def hide_endorsement(slug: str, endorsement_id: int):
     profile, endorsement = _act_on_endorsement(slug, endorsement_id)
-    try:
+    with committing():
         endorsements.hide_endorsement(db.session, current_user, endorsement)
-    except PermissionDenied:
-        db.session.rollback()
-        abort(403)
     name = endorsement.endorser.name
-    db.session.commit()
     who = (
         "only you see it"
         if permissions.can_see_hidden_endorsements(current_user, profile)
@@ -144,13 +134,9 @@ def hide_endorsement(slug: str, endorsement_id: int):
 @login_required
 def show_endorsement(slug: str, endorsement_id: int):
     profile, endorsement = _act_on_endorsement(slug, endorsement_id)
-    try:
+    with committing():
         endorsements.show_endorsement(db.session, current_user, endorsement)
-    except PermissionDenied:
-        db.session.rollback()
-        abort(403)
     name = endorsement.endorser.name
-    db.session.commit()
     flash(f"{name}’s endorsement is shown again.", "success")
     return redirect(_endorsements_url(profile))
 
@@ -160,11 +146,7 @@ def show_endorsement(slug: str, endorsement_id: int):
 def withdraw_endorsement(slug: str, endorsement_id: int):
     profile, endorsement = _act_on_endorsement(slug, endorsement_id)
     area = endorsement.area_name
-    try:
+    with committing():
         endorsements.withdraw_endorsement(db.session, current_user, endorsement)
-    except PermissionDenied:
-        db.session.rollback()
-        abort(403)
-    db.session.commit()
     flash(f"Your endorsement of {profile.name} for {area} is withdrawn.", "success")
     return redirect(_endorsements_url(profile))

@@ -6,10 +6,8 @@ from typing import Any
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy.orm.exc import StaleDataError
 
 from kmrg.auth.models import ProfileVisibility
-from kmrg.exceptions import PermissionDenied, ValidationError
 from kmrg.experts import blueprint, directory, endorsements, permissions, queries, services
 from kmrg.experts.evidence_views import evidence_context
 from kmrg.experts.forms import (
@@ -29,19 +27,22 @@ from kmrg.experts.models import (
 from kmrg.experts.vcard import build_vcard
 from kmrg.extensions import db
 from kmrg.forms import (
-    apply_validation_error,
     choices,
     province_filter_choices,
     submitted_version,
     theme_filter_choices,
 )
-from kmrg.models import StaleEditError
 from kmrg.organisations.models import Province
 from kmrg.organisations.queries import get_organisation_by_code, organisation_choices
+from kmrg.service_calls import committing
 from kmrg.themes.models import Theme
 from kmrg.themes.queries import list_themes
 
 PER_PAGE = 20
+STALE_EDIT = (
+    "This profile was changed elsewhere since you opened the page; nothing was saved. Your text "
+    "is kept below: check it, then save again."
+)
 VISIBILITY_LABELS = {
     ProfileVisibility.HIDDEN: "Hidden: only me and the Hub's administrators",
     ProfileVisibility.MEMBERS: "Signed-in members of the Hub",
@@ -222,18 +223,11 @@ def create_expert():
         organisation = current_user.organisation
         _blank_profile_defaults(form, organisation.province if organisation else None)
     if form.validate_on_submit():
-        try:
+        with committing(form) as call:
             profile = services.create_expert_profile(
                 db.session, current_user, _details(form, themes)
             )
-        except PermissionDenied:
-            db.session.rollback()
-            abort(403)
-        except ValidationError as error:
-            db.session.rollback()
-            apply_validation_error(form, error)
-        else:
-            db.session.commit()
+        if call.succeeded:
             flash("Your expert profile is saved.", "success")
             return redirect(url_for("experts.show_expert", slug=profile.slug))
     return _render("experts/edit.html", form=form, profile=None)
@@ -255,18 +249,11 @@ def create_external_expert():
     if request.method == "GET":
         _blank_profile_defaults(form, None)
     if form.validate_on_submit():
-        try:
+        with committing(form) as call:
             profile = services.create_external_profile(
                 db.session, current_user, _person(form), _details(form, themes)
             )
-        except PermissionDenied:
-            db.session.rollback()
-            abort(403)
-        except ValidationError as error:
-            db.session.rollback()
-            apply_validation_error(form, error)
-        else:
-            db.session.commit()
+        if call.succeeded:
             flash(f"{profile.name}’s expert profile is saved; you keep it for them.", "success")
             return redirect(url_for("experts.show_expert", slug=profile.slug))
     return _render("experts/edit.html", form=form, profile=None)
@@ -300,26 +287,13 @@ def edit_expert(slug: str):
     else:
         _fill_choices(form, themes)
     if form.validate_on_submit():
-        try:
+        with committing(form, stale_message=STALE_EDIT) as call:
             _save_edit(form, profile, themes)
-            db.session.commit()
-        except PermissionDenied:
-            db.session.rollback()
-            abort(403)
-        except ValidationError as error:
-            db.session.rollback()
-            apply_validation_error(form, error)
-        except (StaleEditError, StaleDataError):
-            # StaleDataError: another save landed between our read and our commit.
-            db.session.rollback()
-            form.form_errors.append(
-                "This profile was changed elsewhere since you opened the page; nothing was "
-                "saved. Your text is kept below: check it, then save again."
-            )
-            form.version.data = str(profile.version)
-        else:
+        if call.succeeded:
             flash("The expert profile is saved.", "success")
             return redirect(url_for("experts.show_expert", slug=profile.slug))
+        # After a refused save the form carries the version it can now be saved against.
+        form.version.data = str(profile.version)
     return _render("experts/edit.html", form=form, profile=profile)
 
 
@@ -334,12 +308,8 @@ def delete_expert(slug: str):
         if not form.validate_on_submit():
             abort(400)
         name = profile.name
-        try:
+        with committing():
             services.delete_expert_profile(db.session, current_user, profile)
-        except PermissionDenied:
-            db.session.rollback()
-            abort(403)
-        db.session.commit()
         flash(f"{name}’s expert profile is removed.", "success")
         return redirect(url_for("experts.list_experts"))
     return _render("experts/delete.html", profile=profile, action_form=form)
@@ -351,12 +321,8 @@ def confirm_expert(slug: str):
     profile = _get_visible_profile_or_404(slug)
     if not ExpertActionForm().validate_on_submit():
         abort(400)
-    try:
+    with committing():
         services.confirm_expert_profile(db.session, current_user, profile)
-    except PermissionDenied:
-        db.session.rollback()
-        abort(403)
-    db.session.commit()
     flash("Thank you: your profile is confirmed as current.", "success")
     return redirect(url_for("experts.show_expert", slug=profile.slug))
 

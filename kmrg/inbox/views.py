@@ -10,14 +10,13 @@ from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required
 from sqlalchemy.exc import SQLAlchemyError
 
-from kmrg.exceptions import PermissionDenied, ValidationError
 from kmrg.experts.models import ExpertProfile
 from kmrg.experts.permissions import can_view_expert_profile
 from kmrg.experts.queries import get_profile_by_slug
 from kmrg.extensions import db, limiter
-from kmrg.forms import apply_validation_error
 from kmrg.inbox import blueprint, permissions, queries, services
 from kmrg.inbox.forms import ContactExpertForm, ReplyForm
+from kmrg.service_calls import committing
 
 log = logging.getLogger("kmrg.inbox")
 
@@ -74,16 +73,9 @@ def contact_expert(slug: str):
             need=form.need.data or "",
             preferred_dates=form.preferred_dates.data or "",
         )
-        try:
+        with committing(form) as call:
             conversation = services.contact_expert(db.session, current_user, profile, contact)
-        except PermissionDenied:
-            db.session.rollback()
-            abort(403)
-        except ValidationError as error:
-            db.session.rollback()
-            apply_validation_error(form, error)
-        else:
-            db.session.commit()
+        if call.succeeded:
             flash(f"Your message to {profile.name} is sent.", "success")
             return redirect(url_for("inbox.show_conversation", conversation_id=conversation.id))
     status = 400 if form.errors or form.form_errors else 200
@@ -149,16 +141,9 @@ def reply_to_conversation(conversation_id: int):
         abort(403)
     form = ReplyForm()
     if form.validate_on_submit():
-        try:
+        with committing(form) as call:
             services.reply_to_conversation(db.session, current_user, conversation, form.body.data)
-        except PermissionDenied:
-            db.session.rollback()
-            abort(403)
-        except ValidationError as error:
-            db.session.rollback()
-            apply_validation_error(form, error)
-        else:
-            db.session.commit()
+        if call.succeeded:
             flash("Your reply is sent.", "success")
             return redirect(
                 url_for("inbox.show_conversation", conversation_id=conversation.id) + "#latest"

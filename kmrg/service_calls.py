@@ -1,0 +1,63 @@
+"""How a view runs a service: commit once on success, and turn a refusal into what the user sees.
+
+Every state-changing view ends the same way — the service refused (403), the input was wrong (the
+message beside its field, nothing saved), the record changed meanwhile (a message, the typed text
+kept), or it worked (commit, then redirect). Writing that once keeps the views thin and alike:
+
+    with committing(form, stale_message=STALE) as call:
+        profile = services.create_expert_profile(db.session, current_user, details)
+    if call.succeeded:
+        flash(...)
+        return redirect(...)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from flask import abort
+from flask_wtf import FlaskForm
+from sqlalchemy.orm.exc import StaleDataError
+
+from kmrg.exceptions import PermissionDenied, ValidationError
+from kmrg.extensions import db
+from kmrg.forms import apply_validation_error
+from kmrg.models import StaleEditError
+
+
+@dataclass
+class ServiceCall:
+    """What became of one service call: `succeeded` once its change has committed."""
+
+    succeeded: bool = False
+
+
+@contextmanager
+def committing(form: FlaskForm | None = None, *, stale_message: str = "") -> Iterator[ServiceCall]:
+    """Run the block's service call and commit it, or roll back and say why on `form`.
+
+    PermissionDenied aborts with 403. A ValidationError lands beside its field on `form` (without
+    a form, 400). A stale edit — refused by the service, or caught by the version column at commit
+    time — adds `stale_message` to the form's errors (without either, it propagates).
+    """
+    call = ServiceCall()
+    try:
+        yield call
+        db.session.commit()
+    except PermissionDenied:
+        db.session.rollback()
+        abort(403)
+    except ValidationError as error:
+        db.session.rollback()
+        if form is None:
+            abort(400, error.message)
+        apply_validation_error(form, error)
+    except (StaleEditError, StaleDataError):
+        db.session.rollback()
+        if form is None or not stale_message:
+            raise
+        form.form_errors.append(stale_message)
+    else:
+        call.succeeded = True

@@ -1,0 +1,87 @@
+"""How views run services: commit on success, roll back and say why otherwise."""
+
+from __future__ import annotations
+
+import pytest
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from werkzeug.exceptions import BadRequest, Forbidden
+from wtforms import StringField
+
+from kmrg.exceptions import PermissionDenied, ValidationError
+from kmrg.extensions import db
+from kmrg.models import StaleEditError
+from kmrg.service_calls import committing
+from kmrg.themes.models import Theme
+
+
+class NameForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    name = StringField()
+
+
+def add_theme(name: str) -> None:
+    db.session.add(Theme(name=name, slug=name.lower()))
+    db.session.flush()
+
+
+def theme_names() -> list[str]:
+    db.session.expire_all()
+    return list(db.session.scalars(select(Theme.name)))
+
+
+@pytest.fixture
+def request_context(app):
+    with app.test_request_context("/", method="POST"):
+        yield
+
+
+def test_a_call_that_works_is_committed(request_context):
+    with committing(NameForm()) as call:
+        add_theme("Kept")
+    assert call.succeeded
+    db.session.rollback()  # nothing left to undo: it was committed
+    assert theme_names() == ["Kept"]
+
+
+def test_a_refused_call_is_rolled_back_and_answers_403(request_context):
+    def refused() -> None:
+        with committing(NameForm()):
+            add_theme("Refused")
+            raise PermissionDenied("no")
+
+    with pytest.raises(Forbidden):
+        refused()
+    assert theme_names() == []
+
+
+def test_invalid_input_is_rolled_back_and_shown_beside_its_field(request_context):
+    form = NameForm()
+    with committing(form) as call:
+        add_theme("Invalid")
+        raise ValidationError("Give a shorter name.", "name")
+    assert not call.succeeded
+    assert form.name.errors == ["Give a shorter name."]
+    assert theme_names() == []
+
+
+def test_invalid_input_without_a_form_is_a_bad_request(request_context):
+    with pytest.raises(BadRequest), committing():
+        raise ValidationError("Unknown action.")
+
+
+def test_a_stale_edit_keeps_the_form_and_says_so(request_context):
+    form = NameForm()
+    with committing(form, stale_message="Changed elsewhere; nothing saved.") as call:
+        add_theme("Stale")
+        raise StaleEditError("old version")
+    assert not call.succeeded
+    assert form.form_errors == ["Changed elsewhere; nothing saved."]
+    assert theme_names() == []
+
+
+def test_a_stale_edit_without_a_message_propagates(request_context):
+    with pytest.raises(StaleEditError), committing(NameForm()):
+        raise StaleEditError("old version")
