@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from flask import abort
+from flask import abort, flash
 from flask_wtf import FlaskForm
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -38,9 +38,10 @@ class ServiceCall:
 def committing(form: FlaskForm | None = None, *, stale_message: str = "") -> Iterator[ServiceCall]:
     """Run the block's service call and commit it, or roll back and say why on `form`.
 
-    PermissionDenied aborts with 403. A ValidationError lands beside its field on `form` (without
-    a form, 400). A stale edit — refused by the service, or caught by the version column at commit
-    time — adds `stale_message` to the form's errors (without either, it propagates).
+    PermissionDenied aborts with 403. A ValidationError lands beside its field on `form`; without
+    a form (a one-button action) its message is flashed as an error. A stale edit, refused by the
+    service or caught by the version column at commit time, adds `stale_message` to the form's
+    errors (without either, it propagates).
     """
     call = ServiceCall()
     try:
@@ -52,8 +53,9 @@ def committing(form: FlaskForm | None = None, *, stale_message: str = "") -> Ite
     except ValidationError as error:
         db.session.rollback()
         if form is None:
-            abort(400, error.message)
-        apply_validation_error(form, error)
+            flash(error.message, "error")
+        else:
+            apply_validation_error(form, error)
     except (StaleEditError, StaleDataError):
         db.session.rollback()
         if form is None or not stale_message:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from flask import get_flashed_messages
 from flask_wtf import FlaskForm
 from sqlalchemy import select
-from werkzeug.exceptions import BadRequest, Forbidden
+from werkzeug.exceptions import Forbidden
 from wtforms import StringField
 
 from kmrg.exceptions import PermissionDenied, ValidationError
@@ -67,9 +68,15 @@ def test_invalid_input_is_rolled_back_and_shown_beside_its_field(request_context
     assert theme_names() == []
 
 
-def test_invalid_input_without_a_form_is_a_bad_request(request_context):
-    with pytest.raises(BadRequest), committing():
-        raise ValidationError("Unknown action.")
+def test_invalid_input_without_a_form_is_flashed(request_context):
+    with committing() as call:
+        add_theme("Invalid")
+        raise ValidationError("Only a submitted case study is published.")
+    assert not call.succeeded
+    assert get_flashed_messages(with_categories=True) == [
+        ("error", "Only a submitted case study is published.")
+    ]
+    assert theme_names() == []
 
 
 def test_a_stale_edit_keeps_the_form_and_says_so(request_context):

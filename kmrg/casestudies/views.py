@@ -6,7 +6,6 @@ from typing import Any
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy.orm.exc import StaleDataError
 
 from kmrg.auth.permissions import can_view_profile
 from kmrg.casestudies import attachments, blueprint, owners, permissions, queries, services
@@ -14,15 +13,19 @@ from kmrg.casestudies.diff import diff_revisions
 from kmrg.casestudies.feed import build_feed
 from kmrg.casestudies.forms import CaseStudyActionForm, CaseStudyForm, ReturnForm
 from kmrg.casestudies.models import SECTIONS, CaseStudy, CaseStudyStatus
-from kmrg.exceptions import PermissionDenied, ValidationError
 from kmrg.extensions import db
-from kmrg.forms import apply_validation_error, choices, submitted_version
+from kmrg.forms import choices, submitted_version
 from kmrg.lessons import queries as lesson_queries
-from kmrg.models import StaleEditError
 from kmrg.organisations.models import Province
+from kmrg.service_calls import committing
 from kmrg.themes.queries import list_themes
 from kmrg.urls import external_url
 
+STALE_CASE_STUDY_EDIT = (
+    "Someone else saved this case study after you opened it, so your changes were NOT saved. "
+    "Your text is kept below. Open the history in a new tab to see what they changed, then save "
+    "again to replace their version with yours."
+)
 PER_PAGE = 20
 
 
@@ -128,17 +131,10 @@ def create_case_study():
     if request.method == "GET" and current_user.organisation_id:
         form.organisation.data = str(current_user.organisation_id)
     if form.validate_on_submit():
-        try:
+        with committing(form) as call:
             case_study = services.create_case_study(db.session, current_user, _data_from(form))
             attachments.store_from_form(db.session, current_user, case_study, form)
-        except PermissionDenied:
-            db.session.rollback()
-            abort(403)
-        except ValidationError as error:
-            db.session.rollback()
-            apply_validation_error(form, error)
-        else:
-            db.session.commit()
+        if call.succeeded:
             flash(
                 f"Your draft “{case_study.title}” is saved. Submit it for review when it is ready.",
                 "success",
@@ -206,7 +202,7 @@ def edit_case_study(slug: str):
         form.themes.data = [str(theme.id) for theme in case_study.themes]
         form.owners.data = queries.owner_lines(case_study.owners)
     if form.validate_on_submit():
-        try:
+        with committing(form, stale_message=STALE_CASE_STUDY_EDIT) as call:
             changed = services.update_case_study(
                 db.session,
                 current_user,
@@ -215,29 +211,14 @@ def edit_case_study(slug: str):
                 expected_version=submitted_version(form),
             )
             stored = attachments.store_from_form(db.session, current_user, case_study, form)
-            db.session.commit()
-        except PermissionDenied:
-            db.session.rollback()
-            abort(403)
-        except ValidationError as error:
-            db.session.rollback()
-            apply_validation_error(form, error)
-        except (StaleEditError, StaleDataError):
-            # StaleDataError: another save landed between our read and our commit.
-            db.session.rollback()
-            db.session.refresh(case_study)
-            form.form_errors.append(
-                "Someone else saved this case study after you opened it, so your changes were "
-                "NOT saved. Your text is kept below. Open the history in a new tab to see what "
-                "they changed, then save again to replace their version with yours."
-            )
-            form.version.data = str(case_study.version)
-        else:
+        if call.succeeded:
             if changed or stored:
                 flash(f"“{case_study.title}” is saved.", "success")
             else:
                 flash("Nothing had changed, so nothing was saved.", "info")
             return redirect(url_for("casestudies.show_case_study", slug=case_study.slug))
+        # A refused save leaves the form ready to save against the version now stored.
+        form.version.data = str(case_study.version)
     return render_template(
         "casestudies/edit.html",
         form=form,
@@ -285,7 +266,7 @@ def _workflow_action(slug: str, action: str):
         abort(400)
     if action == "return" and form.errors.keys() - {"comments"}:
         abort(400)
-    try:
+    with committing() as call:
         if action == "submit":
             services.submit_case_study(db.session, current_user, case_study)
             message = "Submitted for review. A KM champion of your organisation will review it."
@@ -300,14 +281,7 @@ def _workflow_action(slug: str, action: str):
         else:
             services.archive_case_study(db.session, current_user, case_study)
             message = "Archived: it is no longer public."
-    except PermissionDenied:
-        db.session.rollback()
-        abort(403)
-    except ValidationError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
+    if call.succeeded:
         flash(message, "success")
     return redirect(url_for("casestudies.show_case_study", slug=case_study.slug))
 

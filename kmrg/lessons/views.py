@@ -6,7 +6,6 @@ from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy.orm.exc import StaleDataError
 
 from kmrg.casestudies.models import CaseStudy
 from kmrg.casestudies.queries import CATEGORIES, get_case_study_by_slug
@@ -30,11 +29,15 @@ from kmrg.lessons.forms import (
 )
 from kmrg.lessons.models import Lesson, LessonStage
 from kmrg.lessons.sources import LessonSource, load_source, parse_source_key, source_key
-from kmrg.models import StaleEditError
 from kmrg.organisations.queries import get_organisation_by_code, organisation_choices
+from kmrg.service_calls import committing
 from kmrg.themes.models import Theme
 from kmrg.themes.queries import list_themes
 
+STALE_LESSON_EDIT = (
+    "Someone changed this lesson since you opened the page; nothing was saved. Your text is "
+    "kept below: compare it with the lesson, then save again to replace theirs."
+)
 PER_PAGE = 20
 
 
@@ -146,7 +149,7 @@ def create_lesson():
             if is_admin
             else current_user.organisation
         )
-        try:
+        with committing(form) as call:
             lesson = services.create_lesson(
                 db.session,
                 current_user,
@@ -160,14 +163,7 @@ def create_lesson():
                 organisation=organisation,
                 source=(source.source_type, source.obj.id) if source else None,
             )
-        except PermissionDenied:
-            db.session.rollback()
-            abort(403)
-        except ValidationError as error:
-            db.session.rollback()
-            apply_validation_error(form, error)
-        else:
-            db.session.commit()
+        if call.succeeded:
             flash(f"The lesson “{lesson.title}” is saved as an observation.", "success")
             return redirect(url_for("lessons.show_lesson", lesson_id=lesson.id))
     return _render(
@@ -193,7 +189,7 @@ def edit_lesson(lesson_id: int):
         form.version.data = str(lesson.version)
         form.themes.data = [theme.slug for theme in lesson.themes]
     if form.validate_on_submit():
-        try:
+        with committing(form, stale_message=STALE_LESSON_EDIT) as call:
             services.update_lesson(
                 db.session,
                 current_user,
@@ -207,25 +203,11 @@ def edit_lesson(lesson_id: int):
                 applies_to=form.applies_to.data or "",
                 themes=_chosen_themes(form, themes),
             )
-            db.session.commit()
-        except PermissionDenied:
-            db.session.rollback()
-            abort(403)
-        except ValidationError as error:
-            db.session.rollback()
-            apply_validation_error(form, error)
-        except (StaleEditError, StaleDataError):
-            # StaleDataError: another save landed between our read and our commit.
-            db.session.rollback()
-            form.form_errors.append(
-                "Someone changed this lesson since you opened the page; nothing was saved. "
-                "Your text is kept below: compare it with the lesson, then save again to "
-                "replace theirs."
-            )
-            form.version.data = str(lesson.version)
-        else:
+        if call.succeeded:
             flash("The lesson is saved.", "success")
             return redirect(url_for("lessons.show_lesson", lesson_id=lesson.id))
+        # A refused save leaves the form ready to save against the version now stored.
+        form.version.data = str(lesson.version)
     return _render(
         "lessons/edit.html", form=form, lesson=lesson, source=lesson.source, source_key=""
     )
@@ -241,18 +223,11 @@ def promote_lesson(lesson_id: int):
     if not permissions.can_promote_lesson(current_user, lesson) and lesson.stage.next is not None:
         abort(403)
     stage = form.stage.data
-    try:
+    with committing() as call:
         if stage not in LessonStage._value2member_map_:
             raise ValidationError("Choose the stage to promote the lesson to.")
         services.promote_lesson(db.session, current_user, lesson, LessonStage(stage))
-    except PermissionDenied:
-        db.session.rollback()
-        abort(403)
-    except ValidationError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
+    if call.succeeded:
         flash(f"The lesson is now a {lesson.stage.label.lower()}.", "success")
     return redirect(url_for("lessons.show_lesson", lesson_id=lesson_id))
 
@@ -263,16 +238,9 @@ def publish_lesson(lesson_id: int):
     lesson = _get_visible_lesson_or_404(lesson_id)
     if not LessonActionForm().validate_on_submit():
         abort(400)
-    try:
+    with committing() as call:
         services.publish_lesson(db.session, current_user, lesson)
-    except PermissionDenied:
-        db.session.rollback()
-        abort(403)
-    except ValidationError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
+    if call.succeeded:
         flash("The lesson is published: everyone can read it.", "success")
     return redirect(url_for("lessons.show_lesson", lesson_id=lesson_id))
 

@@ -32,6 +32,7 @@ from kmrg.organisations.queries import (
     get_organisation_by_code,
     organisations_by_province,
 )
+from kmrg.service_calls import committing
 
 NATIONAL = "national"
 PER_PAGE = 50
@@ -144,7 +145,7 @@ def create_organisation():
             if (form.district.data)
             else None
         )
-        try:
+        with committing(form) as call:
             organisation = services.create_organisation(
                 db.session,
                 current_user,
@@ -154,14 +155,7 @@ def create_organisation():
                 province=Province(form.province.data) if form.province.data else None,
                 district=district,
             )
-        except PermissionDenied:
-            db.session.rollback()
-            abort(403)
-        except ValidationError as error:
-            db.session.rollback()
-            apply_validation_error(form, error)
-        else:
-            db.session.commit()
+        if call.succeeded:
             flash(f"{organisation.name} ({organisation.code}) is added.", "success")
             return redirect(url_for("organisations.show_organisation", code=organisation.code))
     return render_template("organisations/admin/create.html", form=form)

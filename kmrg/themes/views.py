@@ -10,6 +10,7 @@ from kmrg.exceptions import PermissionDenied, ValidationError
 from kmrg.extensions import db
 from kmrg.forms import apply_validation_error, submitted_version
 from kmrg.models import StaleEditError
+from kmrg.service_calls import committing
 from kmrg.themes import blueprint, permissions, queries, services
 from kmrg.themes.forms import ThemeActionForm, ThemeCreateForm, ThemeEditForm
 from kmrg.themes.models import Theme
@@ -47,18 +48,11 @@ def create_theme():
     _require_manager()
     form = ThemeCreateForm()
     if form.validate_on_submit():
-        try:
+        with committing(form) as call:
             theme = services.create_theme(
                 db.session, current_user, form.name.data, form.description.data or ""
             )
-        except PermissionDenied:
-            db.session.rollback()
-            abort(403)
-        except ValidationError as error:
-            db.session.rollback()
-            apply_validation_error(form, error)
-        else:
-            db.session.commit()
+        if call.succeeded:
             flash(f"The theme {theme.name} is added.", "success")
             return redirect(url_for("themes.admin_list_themes"))
     return render_template("themes/admin/create.html", form=form)
