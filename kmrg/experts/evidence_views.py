@@ -7,13 +7,13 @@ from typing import Any
 from flask import abort, flash, redirect, url_for
 from flask_login import current_user, login_required
 
-from kmrg.exceptions import PermissionDenied, ValidationError
 from kmrg.experts import blueprint, evidence_services, permissions, queries
 from kmrg.experts.evidence import collect_evidence, inferred_areas
 from kmrg.experts.forms import InferredAreaForm
 from kmrg.experts.models import ExpertProfile
 from kmrg.extensions import db
 from kmrg.forms import choices
+from kmrg.service_calls import committing
 from kmrg.themes.queries import get_theme_by_slug
 
 ACTIONS = [("confirm", "Confirm"), ("hide", "Hide"), ("undo", "Undo")]
@@ -52,20 +52,13 @@ def decide_inferred_area(slug: str, theme_slug: str):
     if not form.validate_on_submit():
         abort(400)
     action = form.action.data
-    try:
+    with committing() as call:
         if action == "confirm":
             evidence_services.confirm_inferred_area(db.session, current_user, profile, theme)
         elif action == "hide":
             evidence_services.hide_inferred_area(db.session, current_user, profile, theme)
         else:
             evidence_services.clear_area_decision(db.session, current_user, profile, theme)
-    except PermissionDenied:
-        db.session.rollback()
-        abort(403)
-    except ValidationError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
+    if call.succeeded:
         flash(MESSAGES[action].format(area=theme.name), "success")
     return redirect(url_for("experts.show_expert", slug=profile.slug, _anchor="evidence"))

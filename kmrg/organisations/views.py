@@ -206,16 +206,9 @@ def _set_retired(code: str, retired: bool):
     organisation = _get_organisation_or_404(code)
     if not OrganisationActionForm().validate_on_submit():
         abort(400)
-    try:
+    with committing() as call:
         services.set_organisation_retired(db.session, current_user, organisation, retired)
-    except PermissionDenied:
-        db.session.rollback()
-        abort(403)
-    except ValidationError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
+    if call.succeeded:
         if retired:
             flash(f"{organisation.name} is retired: it is no longer offered in lists.", "success")
         else:

@@ -105,16 +105,9 @@ def _set_retired(slug: str, retired: bool):
     theme = _get_theme_or_404(slug)
     if not ThemeActionForm().validate_on_submit():
         abort(400)
-    try:
+    with committing() as call:
         services.set_theme_retired(db.session, current_user, theme, retired)
-    except PermissionDenied:
-        db.session.rollback()
-        abort(403)
-    except ValidationError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
+    if call.succeeded:
         if retired:
             flash(f"The theme {theme.name} is retired: it is no longer offered.", "success")
         else:
