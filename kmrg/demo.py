@@ -15,6 +15,7 @@ from kmrg.auth.queries import get_user_by_email
 from kmrg.auth.services import hash_password
 from kmrg.casestudies.demo import load_case_study_demo
 from kmrg.experts.demo import load_expert_demo
+from kmrg.inbox.demo import load_inbox_demo
 from kmrg.models import utcnow
 from kmrg.organisations.queries import get_organisation_by_code
 from kmrg.organisations.services import import_reference_organisations
@@ -256,6 +257,7 @@ def load_demo(session: Session) -> DemoCredentials:
     load_case_study_demo(session)
     # After the case studies and lessons, so the experts' evidence is already on record.
     load_expert_demo(session, password_hash)
+    load_inbox_demo(session)
     return DemoCredentials(
         admin_email=DEMO_PEOPLE[0][1], champion_email=DEMO_PEOPLE[1][1], password=password
     )

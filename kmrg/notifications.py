@@ -7,6 +7,8 @@ rollback, so nobody is told about a change that never happened.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from flask import render_template
@@ -51,3 +53,13 @@ def _send_pending(session: Session) -> None:
 @event.listens_for(Session, "after_rollback")
 def _drop_pending(session: Session) -> None:
     session.info.pop(PENDING_KEY, None)
+
+
+@contextmanager
+def dropping_mail(session: Session) -> Iterator[None]:
+    """Drop the e-mails queued inside the block (demo content: its people are invented)."""
+    before = list(session.info.get(PENDING_KEY, []))
+    try:
+        yield
+    finally:
+        session.info[PENDING_KEY] = before

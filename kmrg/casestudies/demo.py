@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import io
 import textwrap
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -33,7 +31,7 @@ from kmrg.casestudies.queries import get_case_study_by_slug
 from kmrg.lessons.case_study_source import SOURCE_TYPE
 from kmrg.lessons.models import LessonStage
 from kmrg.lessons.services import create_lesson, promote_lesson, record_adaptation
-from kmrg.notifications import PENDING_KEY
+from kmrg.notifications import dropping_mail
 from kmrg.organisations.models import Organisation
 from kmrg.organisations.queries import get_organisation_by_code
 from kmrg.text import slugify
@@ -65,7 +63,7 @@ def load_case_study_demo(session: Session) -> DemoSummary:
     summary = DemoSummary()
     admin = _demo_user(session, ADMIN_EMAIL)
     themes = {theme.name: theme for theme in session.scalars(select(Theme))}
-    with _no_mail(session):
+    with dropping_mail(session):
         for demo in CASE_STUDIES:
             if get_case_study_by_slug(session, demo.slug_hint) is not None:
                 summary.skipped += 1
@@ -73,16 +71,6 @@ def load_case_study_demo(session: Session) -> DemoSummary:
             _load_one(session, admin, themes, demo, summary)
             summary.case_studies += 1
     return summary
-
-
-@contextmanager
-def _no_mail(session: Session) -> Iterator[None]:
-    """Drop the notices the services queue meanwhile: demo people are invented, nobody reads."""
-    before = list(session.info.get(PENDING_KEY, []))
-    try:
-        yield
-    finally:
-        session.info[PENDING_KEY] = before
 
 
 def _load_one(

@@ -1,18 +1,15 @@
 """Load the demo expert profiles of demo_content through the real services (safe to repeat).
 
 Each profile is written by its own person through the service they would use from the form, and
-each external profile by the champion who keeps it; endorsements are written by their endorsers,
-inferred areas decided by their owners and conversations by their sender (and answered by the
-expert), so the demo has the audit events, rendered biographies and search-queue rows that real
-use produces. Anything already there is skipped: a member's profile, an external profile with
-the person's e-mail, an endorser's endorsement of that area, an owner's decision on that area, a
-sender's conversation with that expert under that subject.
+each external profile by the champion who keeps it; endorsements are written by their endorsers
+and inferred areas decided by their owners, so the demo has the audit events, rendered
+biographies and search-queue rows that real use produces. Anything already there is skipped: a
+member's profile, an external profile with the person's e-mail, an endorser's endorsement of that
+area, an owner's decision on that area.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -24,12 +21,10 @@ from kmrg.auth.queries import get_user_by_email
 from kmrg.experts import services
 from kmrg.experts.demo_content import (
     AREA_DECISIONS,
-    CONVERSATIONS,
     ENDORSEMENTS,
     EXTERNALS,
     PROFILES,
     DemoAreaDecision,
-    DemoConversation,
     DemoEndorsement,
     DemoProfile,
 )
@@ -44,11 +39,9 @@ from kmrg.experts.models import (
     Language,
     area_key,
 )
-from kmrg.experts.queries import get_profile_of_user
-from kmrg.inbox.models import Conversation
-from kmrg.inbox.services import ContactRequest, contact_expert, reply_to_conversation
+from kmrg.experts.queries import get_profile_by_email, get_profile_of_user
 from kmrg.models import utcnow
-from kmrg.notifications import PENDING_KEY
+from kmrg.notifications import dropping_mail
 from kmrg.organisations.models import Organisation, Province
 from kmrg.organisations.queries import get_organisation_by_code
 from kmrg.themes.models import Theme
@@ -66,7 +59,6 @@ class ExpertDemoSummary:
     external_profiles: int = 0
     endorsements: int = 0
     area_decisions: int = 0
-    conversations: int = 0
     skipped: int = 0
 
 
@@ -79,7 +71,7 @@ def load_expert_demo(session: Session, password_hash: str) -> ExpertDemoSummary:
     """
     summary = ExpertDemoSummary()
     themes = {theme.name: theme for theme in session.scalars(select(Theme))}
-    with _no_mail(session):
+    with dropping_mail(session):
         for demo in PROFILES:
             person = _person(session, demo, password_hash, summary)
             if get_profile_of_user(session, person.id) is not None:
@@ -89,7 +81,7 @@ def load_expert_demo(session: Session, password_hash: str) -> ExpertDemoSummary:
             _backdate(profile, demo)
             summary.profiles += 1
         for demo in EXTERNALS:
-            if _external_profile(session, demo.email) is not None:
+            if get_profile_by_email(session, demo.email) is not None:
                 summary.skipped += 1
                 continue
             assert demo.external is not None
@@ -109,30 +101,13 @@ def load_expert_demo(session: Session, password_hash: str) -> ExpertDemoSummary:
                 summary.area_decisions += 1
             else:
                 summary.skipped += 1
-        for conversation in CONVERSATIONS:
-            if _converse(session, conversation):
-                summary.conversations += 1
-            else:
-                summary.skipped += 1
     session.flush()
     return summary
 
 
-@contextmanager
-def _no_mail(session: Session) -> Iterator[None]:
-    """Drop the notices the services queue meanwhile: demo people are invented, nobody reads."""
-    keys = (PENDING_KEY,)
-    before = {key: list(session.info.get(key, [])) for key in keys}
-    try:
-        yield
-    finally:
-        session.info.update(before)
-
-
 def _profile_of(session: Session, email: str) -> ExpertProfile:
     """Return the demo profile of a member or external person named by e-mail."""
-    user = get_user_by_email(session, email)
-    profile = get_profile_of_user(session, user.id) if user else _external_profile(session, email)
+    profile = get_profile_by_email(session, email)
     if profile is None:
         raise LookupError(f"No demo expert profile belongs to {email}.")
     return profile
@@ -165,30 +140,6 @@ def _decide(session: Session, themes: dict[str, Theme], demo: DemoAreaDecision) 
         return False
     decide = hide_inferred_area if demo.decision == "hide" else confirm_inferred_area
     decide(session, _demo_user(session, demo.expert), profile, theme)
-    return True
-
-
-def _converse(session: Session, demo: DemoConversation) -> bool:
-    """Send one message through "Contact this expert" and the expert's reply, unless sent."""
-    profile = _profile_of(session, demo.expert)
-    sender = _demo_user(session, demo.sender)
-    sent = session.scalar(
-        select(Conversation.id).where(
-            Conversation.starter_id == sender.id,
-            Conversation.profile_id == profile.id,
-            Conversation.subject == demo.subject,
-        )
-    )
-    if sent is not None:
-        return False
-    request = ContactRequest(
-        subject=demo.subject, need=demo.body, preferred_dates=demo.preferred_dates
-    )
-    conversation = contact_expert(session, sender, profile, request)
-    if demo.reply:
-        if profile.user is None:
-            raise ValueError(f"{demo.expert} has no account, so cannot reply through the Hub")
-        reply_to_conversation(session, profile.user, conversation, demo.reply)
     return True
 
 
@@ -228,14 +179,6 @@ def _external_person(session: Session, demo: DemoProfile) -> services.ExternalPe
         email=demo.email,
         job_title=demo.external.job_title,
         organisation=_organisation(session, code) if code else None,
-    )
-
-
-def _external_profile(session: Session, email: str) -> ExpertProfile | None:
-    return session.scalar(
-        select(ExpertProfile).where(
-            ExpertProfile.user_id.is_(None), ExpertProfile.external_email == email
-        )
     )
 
 

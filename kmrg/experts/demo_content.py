@@ -22,7 +22,6 @@ How the loader (kmrg/experts/demo.py) reads the data:
   a demo account's e-mail, and one area of the expert's: a theme name or a skill as written there.
 * ``AREA_DECISIONS`` are a member's decision ("confirm" or "hide") on a theme their case studies
   or lessons suggest but their profile does not list.
-* ``CONVERSATIONS`` are messages through "Contact this expert", with the expert's reply if any.
 """
 
 from __future__ import annotations
@@ -120,18 +119,6 @@ class DemoAreaDecision:
     decision: str  # "confirm" | "hide"
 
 
-@dataclass(frozen=True)
-class DemoConversation:
-    """A member writes to an expert through the Hub; ``reply`` is "" when unanswered."""
-
-    sender: str
-    expert: str
-    subject: str
-    body: str
-    preferred_dates: str
-    reply: str
-
-
 def _profile(raw: dict[str, Any], *, external: bool) -> DemoProfile:
     raw = dict(raw)
     expertise = tuple(DemoExpertise(**row) for row in raw.pop("expertise"))
@@ -164,10 +151,6 @@ ENDORSEMENTS: tuple[DemoEndorsement, ...] = tuple(
 )
 AREA_DECISIONS: tuple[DemoAreaDecision, ...] = tuple(
     DemoAreaDecision(**raw) for raw in _DATA.get("area_decision", [])
-)
-CONVERSATIONS: tuple[DemoConversation, ...] = tuple(
-    DemoConversation(**{**raw, "body": raw["body"].strip(), "reply": raw["reply"].strip()})
-    for raw in _DATA.get("conversation", [])
 )
 
 
@@ -253,11 +236,6 @@ def _self_check() -> None:
         assert decision.theme in themes, where
         assert decision.theme not in areas[decision.expert], f"{where} is listed, not inferred"
         assert decision.decision in ("confirm", "hide"), where
-    for conversation in CONVERSATIONS:
-        assert conversation.expert in visible
-        assert conversation.sender.endswith(DEMO_DOMAIN)
-        assert conversation.subject
-        assert conversation.body
 
     assert 1 <= sum(p.confirmed_months_ago >= 12 for p in everyone) <= 3, "a few stale ones"
     provinces = {p.province for p in everyone if p.province}
@@ -269,7 +247,7 @@ def _self_check() -> None:
         f"OK: {len(PROFILES)} member profiles ({sum(p.account is not None for p in PROFILES)} "
         f"new people), {len(EXTERNALS)} external, {len(provinces)} provinces, "
         f"{len(spoken)} languages, {len(ENDORSEMENTS)} endorsements, "
-        f"{len(AREA_DECISIONS)} area decisions, {len(CONVERSATIONS)} conversations; visibility "
+        f"{len(AREA_DECISIONS)} area decisions; visibility "
         + ", ".join(f"{v} {sum(p.visibility == v for p in everyone)}" for v in VISIBILITIES)
     )
 

@@ -187,3 +187,18 @@ def experts_query(filters: ExpertFilters, viewer: Any) -> Select[tuple[ExpertPro
 def list_visible_profiles(session: Session, viewer: Any) -> list[ExpertProfile]:
     """Return every profile `viewer` may see, for small lists and tests."""
     return list(session.scalars(experts_query(ExpertFilters(), viewer)).unique())
+
+
+def get_profile_by_email(session: Session, email: str) -> ExpertProfile | None:
+    """Return the profile of the person with this e-mail: a member's, else an external one."""
+    email = email.strip().lower()
+    member = session.scalar(
+        select(ExpertProfile).join(ExpertProfile.user).where(User.email == email)
+    )
+    if member is not None:
+        return member
+    return session.scalar(
+        select(ExpertProfile).where(
+            ExpertProfile.user_id.is_(None), ExpertProfile.external_email == email
+        )
+    )

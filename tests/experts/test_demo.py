@@ -13,7 +13,6 @@ from kmrg.demo import load_demo
 from kmrg.experts.demo import ExpertDemoSummary, load_expert_demo
 from kmrg.experts.demo_content import (
     AREA_DECISIONS,
-    CONVERSATIONS,
     ENDORSEMENTS,
     EXTERNALS,
     PROFILES,
@@ -69,7 +68,7 @@ def test_loading_twice_changes_nothing(session, demo, outbox):
     assert outbox == []  # nothing is sent to invented people
     before = totals(session)
     versions = {p.slug: (p.version, p.confirmed_at) for p in demo_profiles(session)}
-    everything = len(ALL) + len(ENDORSEMENTS) + len(AREA_DECISIONS) + len(CONVERSATIONS)
+    everything = len(ALL) + len(ENDORSEMENTS) + len(AREA_DECISIONS)
     assert load_expert_demo(session, "unused") == ExpertDemoSummary(skipped=everything)
     load_demo(session)
     session.commit()
@@ -78,7 +77,6 @@ def test_loading_twice_changes_nothing(session, demo, outbox):
     assert before["ExpertProfile"] == len(ALL)
     assert before["Endorsement"] == len(ENDORSEMENTS) >= 20
     assert before["AreaDecision"] == len(AREA_DECISIONS)
-    assert before["Conversation"] == len(CONVERSATIONS)
 
 
 def test_the_demo_covers_the_country_its_languages_and_every_choice(session, demo):
@@ -275,19 +273,3 @@ def test_endorsements_are_written_by_their_endorsers_about_one_area(session, dem
         assert endorsement.area_name == demo_endorsement.area
         assert endorsement.profile.email == demo_endorsement.expert
         assert not endorsement.is_hidden
-
-
-def test_conversations_reach_the_expert_and_the_answer_comes_back(client, session, demo):
-    for demo_conversation in CONVERSATIONS:
-        conversation = session.scalar(
-            select(Conversation).where(Conversation.subject == demo_conversation.subject)
-        )
-        assert conversation.starter.email == demo_conversation.sender
-        assert conversation.recipient.email == demo_conversation.expert
-        bodies = [message.body for message in conversation.messages]
-        assert bodies == [demo_conversation.body] + (
-            [demo_conversation.reply] if demo_conversation.reply else []
-        )
-    expert = session.scalar(select(User).where(User.email == "member.mangaung@example.org"))
-    factories.sign_in(client, expert, PASSWORD)
-    assert "Planning a data-cleansing sprint" in client.get("/inbox/").get_data(as_text=True)
