@@ -2,11 +2,11 @@
 
 One call, `search_experts`, does the lot:
 1. free text goes to the search engine (documents of type "expert" in the viewer's audiences);
-2. SQL narrows by visibility and facets (and to the text's hits), loading profiles lightly;
-3. each profile's own permission check has the last word;
+2. SQL narrows by visibility and facets (and to the text's hits), loading only ids and names;
 4. what the viewer may see of each person's evidence, endorsements and claims in the requested
    areas (a theme chosen, or themes and skills the free text names) becomes a `Candidate`;
-5. kmrg/experts/ranking.py orders them; then the page is cut and only its profiles load fully.
+5. kmrg/experts/ranking.py orders them; then the page is cut and only its profiles load, each
+   checked by its own permission, which has the last word.
 A directory holds a few thousand profiles at most, so ranking in Python over the narrowed set is
 cheap, and every step is one or a few queries whatever the number of people.
 """
@@ -20,11 +20,12 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session, defer, joinedload
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
+from kmrg.auth.models import User
 from kmrg.experts import endorsements as endorsements_module
-from kmrg.experts.evidence import VisibleEvidence, visible_evidence
+from kmrg.experts.evidence import ProfileRef, VisibleEvidence, visible_evidence
 from kmrg.experts.models import Expertise, ExpertiseLevel, ExpertProfile, area_key
 from kmrg.experts.permissions import can_view_expert_profile
 from kmrg.experts.queries import ExpertFilters, load_profiles, narrow, visible_profiles_query
@@ -51,7 +52,7 @@ PER_PAGE = 20
 MAX_TEXT_LENGTH = 200  # as kmrg.search.queries.MAX_QUERY_LENGTH: longer text is cut there anyway
 
 
-EvidenceSignal = Callable[[Session, Sequence[ExpertProfile], Any], dict[int, VisibleEvidence]]
+EvidenceSignal = Callable[[Session, Sequence[ProfileRef], Any], dict[int, VisibleEvidence]]
 EndorsementSignal = Callable[[Session, Sequence[int]], dict[int, Counter[str]]]
 
 
@@ -160,7 +161,7 @@ def _requested_areas(
 
 
 def _candidate(
-    profile: ExpertProfile,
+    profile: ProfileRef,
     areas: Mapping[str, str],
     claims: Sequence[_ClaimRow],
     evidence: Counter[tuple[int, str]],
@@ -237,10 +238,12 @@ def search_experts(
         theme = session.scalar(select(Theme).where(Theme.slug == filters.theme))
     scores: dict[int, float] = {}
     terms: frozenset[str] = frozenset()
-    query = visible_profiles_query(viewer).options(
-        joinedload(ExpertProfile.user),
-        defer(ExpertProfile.biography),
-        defer(ExpertProfile.biography_html),
+    # Ranking needs only who is there and their names: rows, not profiles, so a directory of
+    # thousands costs milliseconds; only the page shown loads whole profiles.
+    query = visible_profiles_query(viewer).with_only_columns(
+        ExpertProfile.id,
+        ExpertProfile.user_id,
+        func.coalesce(User.name, ExpertProfile.external_name).label("name"),
     )
     # The theme facet counts evidence too, so it is applied below rather than in SQL.
     query = narrow(query, replace(filters, theme=""))
@@ -252,11 +255,8 @@ def search_experts(
         if not scores:
             return DirectoryPage(results=[], total=0, page=1, per_page=per_page)
         query = query.where(ExpertProfile.id.in_(list(scores)))
-    profiles = [
-        profile
-        for profile in session.scalars(query).unique()
-        if can_view_expert_profile(viewer, profile)
-    ]
+    # The SQL applies the same rule as can_view_expert_profile, which checks the page shown.
+    profiles = list(session.execute(query))
     ids = [profile.id for profile in profiles]
     claims = _claims(session, ids)
     themes = list_themes(session) if text else []
@@ -295,7 +295,8 @@ def search_experts(
     results = []
     for candidate in shown:
         profile = loaded.get(candidate.profile_id)
-        if profile is None:  # removed since the ranking query
+        # Gone since the ranking query, or hidden meanwhile: the permission has the last word.
+        if profile is None or not can_view_expert_profile(viewer, profile):
             continue
         if word_terms:
             places = _places(profile, evidence.get(profile.id))

@@ -68,8 +68,10 @@ def endorsable_areas(profile: ExpertProfile) -> list[Expertise]:
 
 
 def _counted(query: Any) -> Any:
-    # An endorser who left (pending, disabled) no longer vouches for anyone.
-    return query.join(Endorsement.endorser).where(User.status == AccountStatus.ACTIVE)
+    # An endorser who left (pending, disabled) no longer vouches for anyone. A subquery, not a
+    # join: joined, SQLite walks every active user and probes each against the profile ids.
+    active = select(User.id).where(User.status == AccountStatus.ACTIVE)
+    return query.where(Endorsement.endorser_id.in_(active))
 
 
 def visible_endorsements(

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, Protocol
 
 from flask import current_app, has_request_context, url_for
 from sqlalchemy import select
@@ -271,8 +271,18 @@ class VisibleEvidence:
         return counts
 
 
+class ProfileRef(Protocol):
+    """What batch functions need of a profile: a loaded one, or a row of its id and user id."""
+
+    @property
+    def id(self) -> int: ...
+
+    @property
+    def user_id(self) -> int | None: ...
+
+
 def visible_evidence(
-    session: Session, profiles: Sequence[ExpertProfile], viewer: Any
+    session: Session, profiles: Sequence[ProfileRef], viewer: Any
 ) -> dict[int, VisibleEvidence]:
     """Return, per profile id, the evidence `viewer` may see outside hidden areas, in one batch.
 
@@ -294,7 +304,7 @@ def visible_evidence(
 
 
 def evidence_theme_counts(
-    session: Session, profiles: Sequence[ExpertProfile], viewer: Any
+    session: Session, profiles: Sequence[ProfileRef], viewer: Any
 ) -> dict[int, Counter[int]]:
     """Count, per profile id and theme id, the evidence `viewer` may see, hidden areas left out."""
     visible = visible_evidence(session, profiles, viewer)
