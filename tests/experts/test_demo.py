@@ -273,3 +273,10 @@ def test_endorsements_are_written_by_their_endorsers_about_one_area(session, dem
         assert endorsement.area_name == demo_endorsement.area
         assert endorsement.profile.email == demo_endorsement.expert
         assert not endorsement.is_hidden
+
+
+def test_the_demo_content_checks_itself_without_a_database(capsys):
+    from kmrg.experts.demo_content import _self_check
+
+    _self_check()
+    assert capsys.readouterr().out.startswith("OK: ")
