@@ -42,6 +42,7 @@ from kmrg.experts.ranking import (
     terms_of_words,
     why_matched,
 )
+from kmrg.pagination import PageNumbers
 from kmrg.search.pipeline import get_pipeline
 from kmrg.search.queries import match_documents
 from kmrg.themes.models import Theme
@@ -76,7 +77,7 @@ class DirectoryResult:
 
 
 @dataclass(frozen=True)
-class DirectoryPage:
+class DirectoryPage(PageNumbers):
     """One page of the directory (it quacks like Flask-SQLAlchemy's pagination for the pager)."""
 
     results: list[DirectoryResult]
@@ -85,26 +86,6 @@ class DirectoryPage:
     per_page: int
     # The areas ranking looked at (a chosen theme, themes or skills the free text names).
     areas: list[str] = field(default_factory=list)
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
-
-    @property
-    def has_prev(self) -> bool:
-        return self.page > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
-
-    @property
-    def prev_num(self) -> int:
-        return self.page - 1
-
-    @property
-    def next_num(self) -> int:
-        return self.page + 1
 
 
 def _normalised(text: str) -> str:

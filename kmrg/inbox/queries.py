@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 from kmrg.auth.models import User
 from kmrg.inbox.models import Conversation, Message
 from kmrg.inbox.permissions import can_view_conversation
+from kmrg.pagination import PageNumbers
 
 PER_PAGE = 20
 
@@ -25,33 +26,13 @@ class ConversationSummary:
 
 
 @dataclass(frozen=True)
-class ConversationPage:
+class ConversationPage(PageNumbers):
     """One page of the inbox, shaped like Flask-SQLAlchemy's pagination for the pager macro."""
 
     items: list[ConversationSummary]
     page: int
     per_page: int
     total: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
-
-    @property
-    def has_prev(self) -> bool:
-        return self.page > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
-
-    @property
-    def prev_num(self) -> int:
-        return self.page - 1
-
-    @property
-    def next_num(self) -> int:
-        return self.page + 1
 
 
 def _involves(viewer: Any) -> ColumnElement[bool]:

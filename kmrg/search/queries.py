@@ -9,6 +9,7 @@ from typing import Any
 from markupsafe import Markup
 from sqlalchemy.orm import Session
 
+from kmrg.pagination import PageNumbers
 from kmrg.search.backend import Hit
 from kmrg.search.pipeline import get_pipeline
 from kmrg.search.registry import Audience
@@ -30,7 +31,7 @@ class SearchResult:
 
 
 @dataclass(frozen=True)
-class SearchPage:
+class SearchPage(PageNumbers):
     """One page of results."""
 
     query: str
@@ -38,10 +39,6 @@ class SearchPage:
     total: int
     page: int
     per_page: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
 
 
 def audiences_for(viewer: Any) -> list[str]:
