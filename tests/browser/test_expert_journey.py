@@ -136,11 +136,15 @@ def test_staff_find_an_expert_and_the_expert_receives_their_message(
     expect(staff.get_by_role("main")).not_to_contain_text("Lindiwe Ngcobo")
     assert_accessible(staff)
 
+    # The filters stay folded (short pages on a phone) until asked for.
+    expect(staff.get_by_label("Province")).not_to_be_visible()
+    staff.get_by_text("Filter by theme, place, organisation, language or availability").click()
     staff.get_by_label("Province").select_option(label="KwaZulu-Natal")
     staff.get_by_label("Language").select_option(label="isiZulu")
     staff.get_by_role("button", name="Find experts").click()
     expect(results(staff).get_by_role("heading", level=2)).to_have_count(1)
     expect(results(staff).first).to_contain_text(EXPERT_NAME)
+    expect(staff.get_by_label("Province")).to_be_visible()  # open while filters are in use
     assert_accessible(staff)
 
     staff.get_by_role("link", name=EXPERT_NAME).click()
