@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 from flask import Flask
-from playwright.sync_api import BrowserContext, Page, expect
+from playwright.sync_api import Page, expect
 
 from kmrg.auth.models import ProfileVisibility
 from kmrg.experts.models import ContactVisibility, ExpertiseLevel, Language
@@ -15,6 +15,7 @@ from kmrg.extensions import db
 from kmrg.organisations.models import OrganisationKind, Province
 from tests import factories
 from tests.browser.axe import assert_accessible
+from tests.browser.steps import signed_in_page
 from tests.experts.conftest import make_profile
 
 pytestmark = pytest.mark.browser
@@ -107,17 +108,6 @@ def directory(live_app: Flask) -> None:
         db.session.remove()
 
 
-def sign_in(context: BrowserContext, email: str) -> Page:
-    page = context.new_page()
-    page.goto("/")
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Sign in").click()
-    page.get_by_label("E-mail address").fill(email)
-    page.get_by_label("Password", exact=True).fill(factories.PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
-    return page
-
-
 def results(page: Page):
     return page.get_by_role("region", name="Results").get_by_role("listitem")
 
@@ -125,7 +115,7 @@ def results(page: Page):
 def test_staff_find_an_expert_and_the_expert_receives_their_message(
     new_context, live_server, directory, outbox
 ):
-    staff = sign_in(new_context(base_url=live_server), STAFF_EMAIL)
+    staff = signed_in_page(new_context(base_url=live_server), STAFF_EMAIL)
     staff.get_by_role("navigation", name="Main").get_by_role("link", name="Experts").click()
     expect(staff.get_by_role("heading", name="Experts", exact=True)).to_be_visible()
     assert_accessible(staff)
@@ -169,7 +159,7 @@ def test_staff_find_an_expert_and_the_expert_receives_their_message(
     assert NEED in to_expert[0].get_content()
 
     # … and finds it in the Hub inbox.
-    expert = sign_in(new_context(base_url=live_server), EXPERT_EMAIL)
+    expert = signed_in_page(new_context(base_url=live_server), EXPERT_EMAIL)
     expert.get_by_role("navigation", name="Main").get_by_role(
         "link", name="Inbox (1 unread)"
     ).click()

@@ -7,7 +7,7 @@ import re
 
 import pytest
 from flask import Flask
-from playwright.sync_api import BrowserContext, Page, expect
+from playwright.sync_api import expect
 
 from kmrg.auth.models import ProfileVisibility
 from kmrg.experts.models import ContactVisibility
@@ -15,6 +15,7 @@ from kmrg.extensions import db
 from kmrg.organisations.models import OrganisationKind, Province
 from tests import factories
 from tests.browser.axe import assert_accessible
+from tests.browser.steps import signed_in_page
 from tests.experts.conftest import make_profile
 
 pytestmark = pytest.mark.browser
@@ -54,23 +55,13 @@ def people(live_app: Flask) -> str:
     return slug
 
 
-def _sign_in(context: BrowserContext, email: str) -> Page:
-    page = context.new_page()
-    page.goto("/login")
-    page.get_by_label("E-mail address").fill(email)
-    page.get_by_label("Password", exact=True).fill(factories.PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
-    return page
-
-
 def test_a_member_writes_and_the_expert_answers(
     new_context,
     live_server,
     people,
     outbox,
 ):
-    sender = _sign_in(new_context(base_url=live_server), SENDER_EMAIL)
+    sender = signed_in_page(new_context(base_url=live_server), SENDER_EMAIL)
     sender.goto(f"/experts/{people}/contact")
     expect(sender.get_by_role("heading", name="Write to Zanele Mokoena")).to_be_visible()
     assert_accessible(sender)
@@ -83,7 +74,7 @@ def test_a_member_writes_and_the_expert_answers(
     assert EXPERT_EMAIL not in sender.content()
     assert [m["To"] for m in outbox if m["To"] == EXPERT_EMAIL] == [EXPERT_EMAIL]
 
-    expert = _sign_in(new_context(base_url=live_server), EXPERT_EMAIL)
+    expert = signed_in_page(new_context(base_url=live_server), EXPERT_EMAIL)
     navigation = expert.get_by_role("navigation", name="Main")
     navigation.get_by_role("link", name="Inbox (1 unread)").click()
     expect(expert.get_by_role("heading", name="Inbox")).to_be_visible()
