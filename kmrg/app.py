@@ -136,8 +136,12 @@ def register_search(app: Flask) -> None:
     from kmrg.experts.search import register_search_documents as register_experts
     from kmrg.lessons.expert_evidence import register_expert_evidence as lesson_evidence
     from kmrg.lessons.search import register_search_documents as register_lessons
+    from kmrg.organisations.search import register_search_facets as register_place_facets
     from kmrg.search.pipeline import init_search
+    from kmrg.themes.search import register_search_facets as register_theme_facet
 
+    register_theme_facet()
+    register_place_facets()
     # Evidence providers before everything: expert documents show evidence, and register_experts
     # reads the providers' `dependents` to re-index a person whose records change.
     case_study_evidence()

@@ -202,19 +202,16 @@ def remind_stale_command() -> None:
 def demo_command() -> None:
     """Load demo content (safe to repeat) and print how to sign in."""
     from kmrg.demo import load_demo
+    from kmrg.search.pipeline import get_pipeline
 
     credentials = load_demo(db.session)
     db.session.commit()
-    get_pipeline_drain()
-    click.echo("Demo content is loaded.")
+    # A few hundred documents: rebuilt whole each time, so an index written by an older release
+    # (other fields, other text) never lingers on a development machine.
+    count = get_pipeline().rebuild()
+    click.echo(f"Demo content is loaded ({count} search documents).")
     click.echo(f"Sign in as an administrator: {credentials.admin_email} / {credentials.password}")
     click.echo(f"or as a KM champion:        {credentials.champion_email} / {credentials.password}")
-
-
-def get_pipeline_drain() -> None:
-    from kmrg.search.pipeline import get_pipeline
-
-    get_pipeline().drain(wait_for_lock=True)
 
 
 for _command in (

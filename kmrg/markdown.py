@@ -47,6 +47,7 @@ __all__ = [
     "ALLOWED_ATTRIBUTES",
     "ALLOWED_TAGS",
     "ALLOWED_URL_SCHEMES",
+    "html_to_text",
     "markdown_to_text",
     "register_rendered_field",
     "registered_fields",
@@ -229,7 +230,14 @@ def markdown_to_text(text: str | None) -> str:
 
     The result is NOT HTML: it is unescaped text and must be escaped again on output.
     """
-    rendered = render_markdown(text)
+    return html_to_text(render_markdown(text))
+
+
+def html_to_text(rendered: str | None) -> str:
+    """Return the plain text of HTML that `render_markdown` produced (a stored `*_html` field).
+
+    Cheaper than rendering the Markdown again; like `markdown_to_text`, the result is NOT HTML.
+    """
     if not rendered:
         return ""
     stripped = _TEXT_CLEANER.clean(_BLOCK_TAG_RE.sub(" <", rendered))

@@ -8,7 +8,7 @@ from flask_login import current_user
 from kmrg.api import blueprint
 from kmrg.extensions import csrf, db
 from kmrg.organisations.queries import get_organisation_by_code, organisations_by_province
-from kmrg.search.queries import search_documents
+from kmrg.search.queries import SearchPage, read_search_request, search_site
 from kmrg.themes.queries import list_themes
 
 csrf.exempt(blueprint)  # read-only: every route is GET
@@ -25,6 +25,13 @@ def index():
                 "organisation": url_for("api.show_organisation", code="BUF", _external=True),
                 "themes": url_for("api.list_themes", _external=True),
                 "search": url_for("api.search", q="revenue", _external=True),
+                "search_help": (
+                    'q: all words must match; "exact phrase", -excluded, a OR b, and filters '
+                    "type:, theme:, province:, category:, org:, year:, stage:. Facet parameters "
+                    "(type, theme, province, category, org, year, stage) narrow as the page's "
+                    "links do; sort=newest; page=N. Results, total, facets and the did-you-mean "
+                    "suggestion follow the same permissions as the search page."
+                ),
             },
         }
     )
@@ -77,22 +84,58 @@ def list_themes_json():
 
 @blueprint.route("/search")
 def search():
-    page = search_documents(
-        db.session,
-        request.args.get("q", ""),
-        current_user,
-        doc_type=request.args.get("type") or None,
-        page=request.args.get("page", 1, type=int) or 1,
-    )
-    return jsonify(
-        {
-            "query": page.query,
-            "total": page.total,
-            "page": page.page,
-            "pages": page.pages,
-            "results": [
-                {"type": r.doc_type, "title": r.title, "url": r.url, "snippet": str(r.snippet)}
-                for r in page.results
-            ],
-        }
-    )
+    page = search_site(db.session, current_user, read_search_request(request.args))
+    return jsonify(search_page_json(page))
+
+
+def search_page_json(page: SearchPage) -> dict:
+    """Return a search page as JSON: the same results, facets and suggestion as the page."""
+    return {
+        "query": page.text,
+        "filters": [{"facet": f.facet, "value": f.value, "label": f.label} for f in page.filters],
+        "notes": list(page.notes),
+        "sort": page.sort.value,
+        "total": page.total,
+        "matched": "any" if page.matched_any else "all",
+        "page": page.page,
+        "pages": page.pages,
+        "suggestion": (
+            {"query": page.suggestion.text, "total": page.suggestion.total}
+            if page.suggestion
+            else None
+        ),
+        "facets": [
+            {
+                "name": facet.name,
+                "label": facet.label,
+                "values": [
+                    {
+                        "value": option.value,
+                        "label": option.label,
+                        "count": option.count,
+                        "selected": option.selected,
+                    }
+                    for option in facet.options
+                ],
+            }
+            for facet in page.facets
+        ],
+        "results": [
+            {
+                "type": result.doc_type,
+                "type_label": result.type_label,
+                "title": result.title,
+                "url": result.url,
+                "snippet": str(result.snippet),
+                "found_in": (
+                    {"name": result.found_in.name, "kind": result.found_in.kind}
+                    if result.found_in
+                    else None
+                ),
+                "details": list(result.details),
+                "facets": {name: list(values) for name, values in result.facets.items()},
+                "date": result.date.isoformat() if result.date else None,
+            }
+            for result in page.results
+        ],
+    }

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -23,17 +25,21 @@ def get_attachment_or_none(session: Session, attachment_id: int) -> Attachment |
     return session.get(Attachment, attachment_id)
 
 
-def attachment_text_for(session: Session, owner_type: str, owner_id: int) -> str:
-    """Return the titles, file names and extracted text of an owner's attachments, for search."""
-    rows = session.execute(
-        select(Attachment.title, Attachment.display_name, Attachment.extracted_text)
-        .where(Attachment.owner_type == owner_type, Attachment.owner_id == owner_id)
+def attachments_by_owner(
+    session: Session, owner_type: str, owner_ids: Collection[int]
+) -> dict[int, list[Attachment]]:
+    """Return the attachments of many owners at once, oldest first, by owner id."""
+    found: dict[int, list[Attachment]] = {owner_id: [] for owner_id in owner_ids}
+    if not found:
+        return found
+    query = (
+        select(Attachment)
+        .where(Attachment.owner_type == owner_type, Attachment.owner_id.in_(sorted(found)))
         .order_by(Attachment.created_at, Attachment.id)
     )
-    parts = []
-    for title, display_name, text in rows:
-        parts.extend(part for part in (title, display_name, text) if part)
-    return "\n\n".join(parts)
+    for attachment in session.scalars(query):
+        found[attachment.owner_id].append(attachment)
+    return found
 
 
 def is_blob_referenced(session: Session, sha256: str) -> bool:

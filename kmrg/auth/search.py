@@ -12,9 +12,15 @@ from sqlalchemy.orm import Session, joinedload
 from kmrg.auth.models import AccountStatus, ProfileVisibility, User
 from kmrg.auth.permissions import can_view_profile
 from kmrg.organisations.models import Organisation
+from kmrg.organisations.search import organisation_facets
 from kmrg.search.registry import Audience, DocumentType, SearchDocument, registry
 
 DOC_TYPE = "profile"
+
+
+def person_record(user_id: int) -> str:
+    """Return the record key that every search document about one person shares."""
+    return f"person:{user_id}"
 
 
 def build_profile_document(user: User) -> SearchDocument | None:
@@ -27,15 +33,20 @@ def build_profile_document(user: User) -> SearchDocument | None:
         Audience.PUBLIC if user.profile_visibility is ProfileVisibility.PUBLIC else Audience.MEMBERS
     )
     organisation = user.organisation
-    parts = [user.name, user.job_title]
+    keywords = []
     if organisation is not None:
-        parts += [organisation.name, organisation.code, organisation.province_name]
+        keywords += [organisation.name, organisation.code, organisation.province_name]
     return SearchDocument(
         doc_type=DOC_TYPE,
         doc_id=str(user.id),
         title=user.name,
-        body=" · ".join(part for part in parts if part),
         audience=audience,
+        summary=" · ".join(
+            part for part in (user.job_title, organisation and organisation.name) if part
+        ),
+        keywords=" · ".join(keywords),
+        facets=organisation_facets(organisation),
+        record=person_record(user.id),
     )
 
 
@@ -73,6 +84,7 @@ def register_search_documents() -> None:
         DocumentType(
             name=DOC_TYPE,
             label="Person",
+            plural="People",
             model=User,
             build=build_profile_document,
             load=_load,

@@ -6,7 +6,7 @@ module so the rest of the area does not depend on how attachments work.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from kmrg.attachments.models import Attachment
 from kmrg.attachments.permissions import can_change_attachment, register_owner
-from kmrg.attachments.queries import attachment_text_for, attachments_for
+from kmrg.attachments.queries import attachments_by_owner, attachments_for
 from kmrg.attachments.services import store_attachment
 from kmrg.attachments.validation import format_size
 from kmrg.casestudies.models import CaseStudy
@@ -74,9 +74,11 @@ def is_enabled() -> bool:
     return True
 
 
-def attachment_text(session: Session, case_study_id: int) -> str:
-    """Return the titles, names and extracted text of a case study's attachments."""
-    return attachment_text_for(session, OWNER_TYPE, case_study_id)
+def attachments_of(
+    session: Session, case_study_ids: Collection[int]
+) -> dict[int, list[Attachment]]:
+    """Return the attachments of many case studies at once, by case study id."""
+    return attachments_by_owner(session, OWNER_TYPE, case_study_ids)
 
 
 def _owning_case_study(attachment: Attachment, _connection: Connection) -> Iterable[int]:

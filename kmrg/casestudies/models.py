@@ -48,6 +48,8 @@ SECTIONS: list[tuple[str, str]] = [
     ("lessons_learned", "Lessons learned"),
 ]
 SECTION_LABELS = dict(SECTIONS)
+# A period longer than this is filed under its first and last years only.
+MAX_COVERED_YEARS = 30
 
 case_study_themes = Table(
     "case_study_themes",
@@ -113,6 +115,17 @@ class CaseStudy(VersionedMixin, CreatedAtMixin, Base):
         cascade="all, delete-orphan",
         order_by="CaseStudyRevision.number",
     )
+
+    @property
+    def covered_years(self) -> list[int]:
+        """Return the years the case study covers (its first and last only for a long period)."""
+        first = self.start_year or self.end_year
+        if first is None:
+            return []
+        last = self.end_year or first
+        if last < first or last - first > MAX_COVERED_YEARS:
+            return sorted({first, last})
+        return list(range(first, last + 1))
 
     @property
     def is_published(self) -> bool:

@@ -9,44 +9,72 @@ from sqlalchemy import select
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session, joinedload, object_session, selectinload
 
-from kmrg.casestudies.attachments import attachment_dependents, attachment_text
+from kmrg.attachments.models import Attachment
+from kmrg.casestudies.attachments import attachment_dependents, attachments_of
 from kmrg.casestudies.models import SECTIONS, CaseStudy, CaseStudyStatus, case_study_themes
 from kmrg.casestudies.permissions import can_view_case_study
-from kmrg.markdown import markdown_to_text
+from kmrg.markdown import html_to_text
 from kmrg.organisations.models import Organisation
-from kmrg.search.registry import Audience, DocumentType, SearchDocument, registry
+from kmrg.organisations.search import organisation_facets
+from kmrg.search.registry import AttachedText, Audience, DocumentType, SearchDocument, registry
 from kmrg.themes.models import Theme
+from kmrg.themes.search import theme_values
 
 DOC_TYPE = "case_study"
 WEIGHT = 1.2
 
 
-def _attachment_text(case_study: CaseStudy) -> str:
-    session = object_session(case_study)
-    if session is None:
-        return ""
-    return attachment_text(session, case_study.id)
-
-
-def build_case_study_document(case_study: CaseStudy) -> SearchDocument | None:
+def build_case_study_document(
+    case_study: CaseStudy, attachments: Sequence[Attachment] = ()
+) -> SearchDocument | None:
     """Return the searchable text of a published case study, or None for any other status."""
     if case_study.status is not CaseStudyStatus.PUBLISHED:
         return None
     organisation = case_study.organisation
-    parts = [case_study.summary]
-    parts += [markdown_to_text(getattr(case_study, name)) for name, _label in SECTIONS]
-    parts += [theme.name for theme in case_study.themes]
+    sections = [html_to_text(getattr(case_study, f"{name}_html")) for name, _label in SECTIONS]
+    keywords = [theme.name for theme in case_study.themes]
     if organisation is not None:
-        parts += [organisation.name, organisation.code, organisation.province_name]
-    parts.append(_attachment_text(case_study))
+        keywords += [organisation.name, organisation.code, organisation.province_name]
+    keywords += [attachment.display_name for attachment in attachments]
+    facets = {
+        "theme": theme_values(case_study.themes),
+        "year": [str(y) for y in case_study.covered_years],
+    }
+    facets.update(organisation_facets(organisation))
+    published = case_study.published_at
     return SearchDocument(
         doc_type=DOC_TYPE,
         doc_id=str(case_study.id),
         title=case_study.title,
-        body="\n\n".join(part for part in parts if part),
         audience=Audience.PUBLIC,
-        tags=[theme.slug for theme in case_study.themes],
+        summary=case_study.summary,
+        body="\n\n".join(section for section in sections if section),
+        attachments=[
+            AttachedText(name=a.name, kind=a.kind.value, text=a.extracted_text or a.title)
+            for a in attachments
+        ],
+        keywords=" · ".join(keywords),
+        facets=facets,
+        date=published.date() if published else None,
     )
+
+
+def build_case_study_documents(
+    session: Session, case_studies: Sequence[CaseStudy]
+) -> dict[str, SearchDocument | None]:
+    """Return the documents of many loaded case studies, their attachments read in one query."""
+    published = [c.id for c in case_studies if c.status is CaseStudyStatus.PUBLISHED]
+    attachments = attachments_of(session, published)
+    return {
+        str(c.id): build_case_study_document(c, attachments.get(c.id, ())) for c in case_studies
+    }
+
+
+def _build_alone(case_study: CaseStudy) -> SearchDocument | None:
+    session = object_session(case_study)
+    if session is None:
+        return build_case_study_document(case_study)
+    return build_case_study_documents(session, [case_study])[str(case_study.id)]
 
 
 def _load(session: Session, ids: Sequence[str]) -> dict[str, CaseStudy]:
@@ -86,8 +114,10 @@ def register_search_documents() -> None:
         DocumentType(
             name=DOC_TYPE,
             label="Case study",
+            plural="Case studies",
             model=CaseStudy,
-            build=build_case_study_document,
+            build=_build_alone,
+            build_many=build_case_study_documents,
             load=_load,
             indexable_ids=_indexable_ids,
             can_view=can_view_case_study,

@@ -43,8 +43,8 @@ from kmrg.experts.ranking import (
     why_matched,
 )
 from kmrg.pagination import PageNumbers
-from kmrg.search.pipeline import get_pipeline
 from kmrg.search.queries import match_documents
+from kmrg.search.snippets import highlight
 from kmrg.themes.models import Theme
 from kmrg.themes.queries import list_themes
 
@@ -229,10 +229,11 @@ def search_experts(
     # The theme facet counts evidence too, so it is applied below rather than in SQL.
     query = narrow(query, replace(filters, theme=""))
     if text:
-        for hit in match_documents(text, viewer, DOC_TYPE):
+        matched = match_documents(text, viewer, DOC_TYPE)
+        terms = matched.terms
+        for hit in matched.hits:
             if hit.doc_id.isdigit():
                 scores.setdefault(int(hit.doc_id), hit.score)
-                terms = terms | hit.terms
         if not scores:
             return DirectoryPage(results=[], total=0, page=1, per_page=per_page)
         query = query.where(ExpertProfile.id.in_(list(scores)))
@@ -269,7 +270,6 @@ def search_experts(
     page = min(max(1, page), pages)
     shown = candidates[(page - 1) * per_page : page * per_page]
     loaded = load_profiles(session, [candidate.profile_id for candidate in shown])
-    highlight = get_pipeline().backend.highlight
     word_terms = terms_of_words(query_words(text), terms, highlight) if text else {}
     if word_terms and not evidence:
         evidence = signals.evidence(session, list(loaded.values()), viewer)

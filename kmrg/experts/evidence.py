@@ -314,12 +314,23 @@ def evidence_theme_counts(
     }
 
 
-def evidence_for_search(session: Session, profile: ExpertProfile) -> list[EvidenceItem]:
-    """Return the public evidence of a profile outside hidden areas, for its search document."""
-    if profile.user_id is None:
-        return []
-    items = evidence_for_users(session, [profile.user_id])[profile.user_id]
-    hidden = _hidden_theme_ids(session, [profile.id])[profile.id]
-    return _newest_first(
-        item for item in items if item.is_public and not _in_hidden_areas(item, hidden)
-    )
+def evidence_for_search(
+    session: Session, profiles: Sequence[ProfileRef]
+) -> dict[int, list[EvidenceItem]]:
+    """Return, per profile id, the public evidence outside hidden areas, for search documents.
+
+    In one batch: the indexer and the search page build many profiles' documents at once.
+    """
+    user_of = {p.id: p.user_id for p in profiles if p.user_id is not None}
+    evidence = evidence_for_users(session, sorted(set(user_of.values())))
+    hidden = _hidden_theme_ids(session, list(user_of))
+    return {
+        profile.id: _newest_first(
+            item
+            for item in evidence.get(user_of[profile.id], [])
+            if item.is_public and not _in_hidden_areas(item, hidden[profile.id])
+        )
+        if profile.id in user_of
+        else []
+        for profile in profiles
+    }

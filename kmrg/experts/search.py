@@ -9,6 +9,7 @@ person did not hide; a change to such a record re-indexes its people through the
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from datetime import date, datetime
 from typing import Any
 
 from flask import url_for
@@ -17,45 +18,78 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session, joinedload, object_session, selectinload
 
 from kmrg.auth.models import AccountStatus, ProfileVisibility, User
-from kmrg.experts.evidence import evidence_for_search, registered_evidence_providers
+from kmrg.auth.search import person_record
+from kmrg.experts.evidence import (
+    EvidenceItem,
+    evidence_for_search,
+    registered_evidence_providers,
+)
 from kmrg.experts.models import AreaDecision, Expertise, ExpertLanguage, ExpertProfile
 from kmrg.experts.permissions import can_view_expert_profile
-from kmrg.markdown import markdown_to_text
+from kmrg.markdown import html_to_text
 from kmrg.organisations.models import Organisation
+from kmrg.organisations.search import organisation_facets
 from kmrg.search.registry import Audience, DocumentType, SearchDocument, registry
 from kmrg.themes.models import Theme
+from kmrg.themes.search import theme_values
 
 DOC_TYPE = "expert"
+EXPERT_WEIGHT = 1.05
 
 
-def build_expert_document(profile: ExpertProfile) -> SearchDocument | None:
-    """Return the profile's search document, or None if it must not be found."""
+def build_expert_document(
+    profile: ExpertProfile, evidence: Sequence[EvidenceItem] | None = None
+) -> SearchDocument | None:
+    """Return the profile's search document, or None if it must not be found.
+
+    `evidence` is the profile's public evidence (read from the profile's session if not given).
+    """
     if profile.user is not None and profile.user.status is not AccountStatus.ACTIVE:
         return None
     if profile.visibility is ProfileVisibility.HIDDEN:
         return None
+    if evidence is None:
+        session = object_session(profile)
+        evidence = evidence_for_search(session, [profile])[profile.id] if session else []
     audience = (
         Audience.PUBLIC if profile.visibility is ProfileVisibility.PUBLIC else Audience.MEMBERS
     )
     organisation = profile.organisation
-    parts = [profile.name, profile.headline, markdown_to_text(profile.biography)]
-    parts += [item.name for item in profile.expertise]
-    if organisation is not None:
-        parts.append(organisation.name)
+    body = [html_to_text(profile.biography_html)]
+    body += [item.name for item in profile.expertise]
+    keywords = [organisation.name, organisation.code] if organisation is not None else []
     if profile.province is not None:
-        parts.append(profile.province.label)
-    parts += [language.label for language in profile.languages]
-    session = object_session(profile)
-    if session is not None:
-        parts += [item.title for item in evidence_for_search(session, profile)]
+        keywords.append(profile.province.label)
+    keywords += [language.label for language in profile.languages]
+    keywords += [item.title for item in evidence]
     return SearchDocument(
         doc_type=DOC_TYPE,
         doc_id=str(profile.id),
         title=profile.name,
-        body=" · ".join(part for part in parts if part),
         audience=audience,
-        tags=[item.theme.slug for item in profile.expertise if item.theme is not None],
+        summary=profile.headline,
+        body="\n\n".join(part for part in body if part),
+        keywords=" · ".join(keywords),
+        facets={
+            "theme": theme_values([i.theme for i in profile.expertise if i.theme is not None]),
+            **organisation_facets(organisation, profile.province),
+        },
+        date=_date_of(profile.confirmed_at or profile.created_at),
+        # A member's expert profile and member profile are one person: one result.
+        record=person_record(profile.user_id) if profile.user_id is not None else "",
     )
+
+
+def _date_of(when: datetime | None) -> date | None:
+    return when.date() if when else None
+
+
+def build_expert_documents(
+    session: Session, profiles: Sequence[ExpertProfile]
+) -> dict[str, SearchDocument | None]:
+    """Return the documents of many loaded profiles, their evidence read in one batch."""
+    evidence = evidence_for_search(session, profiles)
+    return {str(p.id): build_expert_document(p, evidence.get(p.id, [])) for p in profiles}
 
 
 def _load(session: Session, ids: Sequence[str]) -> dict[str, ExpertProfile]:
@@ -162,12 +196,16 @@ def register_search_documents() -> None:
         DocumentType(
             name=DOC_TYPE,
             label="Expert",
+            plural="Experts",
             model=ExpertProfile,
             build=build_expert_document,
+            build_many=build_expert_documents,
             load=_load,
             indexable_ids=_indexable_ids,
             can_view=can_view_expert_profile,
             url=_expert_url,
             dependents=_dependents(),
+            # Ahead of the same person's member profile, which then is not shown.
+            weight=EXPERT_WEIGHT,
         )
     )

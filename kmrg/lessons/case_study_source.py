@@ -57,6 +57,7 @@ def register_case_study_source() -> SourceKind:
         public_ids=_public_ids,
         can_add_lesson=_can_add_lesson,
         model=CaseStudy,
+        years=lambda case_study: case_study.covered_years,
     )
 
 

@@ -11,47 +11,84 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from kmrg.lessons import case_study_source
-from kmrg.lessons.models import Lesson, lesson_themes
+from kmrg.lessons.models import STAGE_LABELS, Lesson, LessonStage, lesson_themes
 from kmrg.lessons.permissions import can_view_lesson, is_lesson_public
-from kmrg.lessons.sources import SourceKind, registered_source_kinds
-from kmrg.markdown import markdown_to_text
+from kmrg.lessons.sources import SourceKind, preload_sources, registered_source_kinds
+from kmrg.markdown import html_to_text
 from kmrg.organisations.models import Organisation
-from kmrg.search.registry import Audience, DocumentType, SearchDocument, registry
+from kmrg.organisations.search import organisation_facets
+from kmrg.search.registry import Audience, DocumentType, Facet, SearchDocument, registry
 from kmrg.themes.models import Theme
+from kmrg.themes.search import theme_values
 
 DOC_TYPE = "lesson"
+STAGE_FACET = "stage"
 # Documented lessons are what the network most wants found, so they rank first.
 WEIGHT = 1.5
 
 
+def lesson_years(lesson: Lesson) -> list[str]:
+    """Return the years a lesson is found under: its source's, or when it was published."""
+    source = lesson.source if lesson.has_source else None
+    if source is not None and source.kind.years is not None:
+        years = source.kind.years(source.obj)
+        if years:
+            return [str(year) for year in years]
+    when = lesson.published_at or lesson.created_at
+    return [str(when.year)] if when else []
+
+
 def build_lesson_document(lesson: Lesson) -> SearchDocument:
     """Return the lesson's search document; only public lessons are open to the public."""
-    parts = [
-        markdown_to_text(lesson.driving_event),
-        markdown_to_text(lesson.lesson),
-        markdown_to_text(lesson.recommendation),
-        markdown_to_text(lesson.evidence),
+    body = [
+        html_to_text(lesson.driving_event_html),
+        html_to_text(lesson.recommendation_html),
+        html_to_text(lesson.evidence_html),
         lesson.applies_to,
-        *(theme.name for theme in lesson.themes),
-        lesson.organisation.name if lesson.organisation else "",
     ]
+    organisation = lesson.organisation
+    keywords = [theme.name for theme in lesson.themes]
+    if organisation is not None:
+        keywords += [organisation.name, organisation.code]
+    facets = {
+        "theme": theme_values(lesson.themes),
+        "year": lesson_years(lesson),
+        STAGE_FACET: [lesson.stage.value],
+    }
+    facets.update(organisation_facets(organisation))
+    when = lesson.published_at or lesson.created_at
     return SearchDocument(
         doc_type=DOC_TYPE,
         doc_id=str(lesson.id),
         title=lesson.title,
-        body=" · ".join(part for part in parts if part),
         audience=Audience.PUBLIC if is_lesson_public(lesson) else Audience.MEMBERS,
-        tags=[theme.slug for theme in lesson.themes],
+        summary=html_to_text(lesson.lesson_html),
+        body="\n\n".join(part for part in body if part),
+        keywords=" · ".join(keywords),
+        facets=facets,
+        date=when.date() if when else None,
     )
+
+
+def build_lesson_documents(
+    session: Session, lessons: Sequence[Lesson]
+) -> dict[str, SearchDocument | None]:
+    """Return the documents of many loaded lessons, their sources read in one query per kind."""
+    preload_sources(session, ((lesson.source_type, lesson.source_id) for lesson in lessons))
+    return {str(lesson.id): build_lesson_document(lesson) for lesson in lessons}
 
 
 def _load(session: Session, ids: Sequence[str]) -> dict[str, Lesson]:
     numbers = [int(i) for i in ids if i.isdigit()]
-    lessons = session.scalars(
-        select(Lesson)
-        .options(joinedload(Lesson.organisation), selectinload(Lesson.themes))
-        .where(Lesson.id.in_(numbers))
+    lessons = list(
+        session.scalars(
+            select(Lesson)
+            .options(joinedload(Lesson.organisation), selectinload(Lesson.themes))
+            .where(Lesson.id.in_(numbers))
+        )
     )
+    # can_view_lesson reads the source of each: one query per kind instead of one per lesson.
+    preload_sources(session, ((lesson.source_type, lesson.source_id) for lesson in lessons))
     return {str(lesson.id): lesson for lesson in lessons}
 
 
@@ -91,15 +128,30 @@ def _source_dependents(kinds: Iterable[SourceKind]) -> dict[type[Any], Any]:
     return {kind.model: _lessons_of_source(kind.source_type) for kind in kinds if kind.model}
 
 
+def _normalise_stage(typed: str) -> str | None:
+    wanted = typed.strip().casefold()
+    for stage in LessonStage:
+        if wanted in {stage.value, STAGE_LABELS[stage].casefold()}:
+            return stage.value
+    return "validated" if wanted in {"good practice", "validated good practice"} else None
+
+
+def _stage_labels(_session: Session, values: Iterable[str]) -> dict[str, str]:
+    known = {stage.value: STAGE_LABELS[stage] for stage in LessonStage}
+    return {value: known[value] for value in values if value in known}
+
+
 def register_search_documents() -> None:
-    """Register lessons with the search engine (after every lesson source is registered)."""
+    """Register lessons and their stage facet (after every lesson source is registered)."""
     case_study_source.register_case_study_source()
     registry.register(
         DocumentType(
             name=DOC_TYPE,
             label="Lesson",
+            plural="Lessons",
             model=Lesson,
             build=build_lesson_document,
+            build_many=build_lesson_documents,
             load=_load,
             indexable_ids=_indexable_ids,
             can_view=can_view_lesson,
@@ -110,5 +162,14 @@ def register_search_documents() -> None:
                 Theme: _lessons_of_theme,
             },
             weight=WEIGHT,
+        )
+    )
+    registry.register_facet(
+        Facet(
+            name=STAGE_FACET,
+            label="Lesson stage",
+            normalise=_normalise_stage,
+            labels=_stage_labels,
+            example="stage:validated",
         )
     )

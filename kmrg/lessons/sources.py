@@ -8,11 +8,11 @@ kmrg.lessons.case_study_source.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 SOURCE_TYPE_MAX_LENGTH = 40
@@ -29,7 +29,9 @@ class SourceKind:
     - `public_ids()`: a select of the ids of public sources, so lists filter in SQL (optional:
       without it, lessons of this kind are listed only to people who may see them otherwise);
     - `can_add_lesson(user, obj)`: who may attach a lesson to a source (default: `can_view`);
-    - `model`: the source's class, so a change to a source re-indexes its lessons (optional).
+    - `model`: the source's class, so a change to a source re-indexes its lessons, and its
+      lessons' sources can be read in one query (optional);
+    - `years(obj)`: the years the source covers, which its lessons are found under (optional).
     """
 
     source_type: str
@@ -42,6 +44,7 @@ class SourceKind:
     public_ids: Callable[[], Select[Any]] | None = None
     can_add_lesson: Callable[[Any, Any], bool] | None = None
     model: type[Any] | None = None
+    years: Callable[[Any], list[int]] | None = None
 
     def may_add_lesson(self, user: Any, obj: Any) -> bool:
         """Tell whether `user` may attach a lesson to `obj`."""
@@ -64,6 +67,7 @@ def register_source(
     public_ids: Callable[[], Select[Any]] | None = None,
     can_add_lesson: Callable[[Any, Any], bool] | None = None,
     model: type[Any] | None = None,
+    years: Callable[[Any], list[int]] | None = None,
 ) -> SourceKind:
     """Register a kind of lesson source; registering the same type again replaces it."""
     if not source_type or len(source_type) > SOURCE_TYPE_MAX_LENGTH or ":" in source_type:
@@ -79,6 +83,7 @@ def register_source(
         public_ids=public_ids,
         can_add_lesson=can_add_lesson,
         model=model,
+        years=years,
     )
     _sources[source_type] = kind
     return kind
@@ -135,6 +140,22 @@ def load_source(
         return None
     obj = kind.load(session, source_id)
     return LessonSource(kind, obj) if obj is not None else None
+
+
+def preload_sources(session: Session, pairs: Iterable[tuple[str | None, int | None]]) -> None:
+    """Read the sources of many lessons in one query per kind, so `load_source` finds them loaded.
+
+    Kinds without a `model` are left to load one by one.
+    """
+    wanted: dict[str, set[int]] = {}
+    for source_type, source_id in pairs:
+        if source_type is not None and source_id is not None:
+            wanted.setdefault(source_type, set()).add(source_id)
+    for source_type, ids in wanted.items():
+        kind = get_source_kind(source_type)
+        if kind is not None and kind.model is not None:
+            primary_key = kind.model.__mapper__.primary_key[0]
+            session.scalars(select(kind.model).where(primary_key.in_(sorted(ids)))).all()
 
 
 def parse_source_key(text: str | None) -> tuple[str, int] | None:

@@ -1,23 +1,60 @@
-"""The Hub's own small search interface, so the engine behind it can be swapped."""
+"""The Hub's own small search interface, so the engine behind it can be swapped.
+
+A backend answers a parsed `SearchQuery` for a set of audiences with one page of hits, the total
+and facet counts, all over the same documents: the ones the audiences may find, one per record.
+It never loads records; the caller builds what the page shows for the hits on it only.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Protocol
 
+from kmrg.search.language import SearchQuery
 from kmrg.search.registry import SearchDocument
+
+
+class Sort(StrEnum):
+    """The orders a search can come in."""
+
+    RELEVANCE = "relevance"
+    NEWEST = "newest"
 
 
 @dataclass(frozen=True)
 class Hit:
-    """One match: which document, how well it matched, and the (analysed) terms it matched."""
+    """One match: which document, and how well it matched (weights applied)."""
 
     doc_type: str
     doc_id: str
     score: float
-    terms: frozenset[str]
+
+
+@dataclass(frozen=True)
+class Matches:
+    """What a backend found: the requested slice of hits, the total, and counts per facet value.
+
+    `facets` maps a facet name to {stored value: number of matching documents}; values no
+    matching document has are left out.
+    """
+
+    hits: list[Hit]
+    total: int
+    facets: dict[str, dict[str, int]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class SearchOptions:
+    """How to run a search: type weights, order, the slice wanted and the facets to count."""
+
+    weights: Mapping[str, float] = field(default_factory=dict)
+    sort: Sort = Sort.RELEVANCE
+    offset: int = 0
+    limit: int = 20
+    facets: Sequence[str] = ()
 
 
 class IndexWriter(Protocol):
@@ -27,24 +64,35 @@ class IndexWriter(Protocol):
 
 
 class SearchBackend(Protocol):
-    """What the pipeline needs from a search engine."""
+    """What the pipeline and the search page need from a search engine."""
+
+    name: str
 
     def writer(self) -> AbstractContextManager[IndexWriter]:
         """Open a batch of changes that becomes visible when the block ends without error."""
         ...
 
-    def search(
-        self,
-        text: str,
-        audiences: Sequence[str],
-        doc_types: Sequence[str] | None = None,
-        limit: int = 200,
-    ) -> list[Hit]:
-        """Return the best hits for `text` among documents meant for `audiences`."""
+    def bulk_writer(self) -> AbstractContextManager[IndexWriter]:
+        """Open one large batch (a rebuild): as fast as the engine can take documents."""
         ...
 
-    def highlight(self, text: str, terms: frozenset[str]) -> str:
-        """Return escaped HTML fragments of `text` around `terms`, each match in <mark>."""
+    def search(
+        self, query: SearchQuery, audiences: Sequence[str], options: SearchOptions
+    ) -> Matches:
+        """Return what `query` matches among the documents meant for `audiences`.
+
+        Every clause must match and no excluded term may; among the documents of one record
+        only the heaviest type counts. Relevance is BM25 over title, summary, body, attachments
+        and keywords (fields weighted in that order) times the type's weight; newest is by date.
+        """
+        ...
+
+    def corrections(self, word: str, limit: int = 5) -> list[str]:
+        """Return indexed words close to `word` (a likely misspelling), most used first.
+
+        The words may come from documents any audience may find: the caller keeps only a
+        correction that finds something for its viewer.
+        """
         ...
 
     def keys(self) -> Iterator[str]:
@@ -56,5 +104,23 @@ class SearchBackend(Protocol):
         ...
 
     def optimize(self) -> None:
-        """Merge the index into one segment."""
+        """Compact the index after a rebuild."""
         ...
+
+    def close(self) -> None:
+        """Release what the backend holds open (searchers, connections)."""
+        ...
+
+
+def field_weights() -> Mapping[str, float]:
+    """Return the relevance weight of each matched field, shared by every backend."""
+    return FIELD_WEIGHTS
+
+
+FIELD_WEIGHTS: Mapping[str, float] = {
+    "title": 3.0,
+    "summary": 2.0,
+    "body": 1.0,
+    "attachments": 0.7,
+    "keywords": 1.0,
+}

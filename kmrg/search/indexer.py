@@ -14,6 +14,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import delete, select
 from sqlalchemy.engine import Engine
@@ -22,7 +23,7 @@ from sqlalchemy.orm import Session
 from kmrg.database import read_only_transactions, write_transactions
 from kmrg.search.backend import SearchBackend
 from kmrg.search.models import SearchQueueEntry
-from kmrg.search.registry import SearchRegistry, document_key
+from kmrg.search.registry import DocumentType, SearchDocument, SearchRegistry, document_key
 
 log = logging.getLogger("kmrg.search")
 
@@ -48,13 +49,35 @@ def indexer_lock(directory: Path, *, blocking: bool) -> Iterator[bool]:
         os.close(fd)
 
 
+def build_documents(
+    session: Session, document_type: DocumentType, records: list[Any]
+) -> tuple[dict[str, SearchDocument | None], set[str]]:
+    """Return the documents of `records` by id, and the ids of those that could not be built.
+
+    Built in one batch; if the batch fails, one by one, so one bad record cannot stop the rest.
+    """
+    try:
+        return document_type.documents(session, records), set()
+    except Exception:
+        log.warning("building %s documents in one batch failed; one by one", document_type.name)
+    documents: dict[str, SearchDocument | None] = {}
+    unbuilt: set[str] = set()
+    for record in records:
+        try:
+            documents.update(document_type.documents(session, [record]))
+        except Exception:
+            log.exception("cannot build %s %s; it stays queued", document_type.name, record.id)
+            unbuilt.add(str(record.id))
+    return documents, unbuilt
+
+
 def _index_batch(
     session: Session, backend: SearchBackend, registry: SearchRegistry, after_id: int
 ) -> tuple[list[int], int]:
     """Index one batch of the documents queued after `after_id`.
 
-    Return the queue ids it covered and the last id it read. A document whose record cannot be
-    loaded or built is logged and left queued, so one bad record cannot stop the rest.
+    Return the queue ids it covered and the last id it read. Documents whose records cannot be
+    loaded or built are logged and left queued, so one bad type cannot stop the rest.
     """
     with read_only_transactions():
         entries = session.execute(
@@ -82,14 +105,12 @@ def _index_batch(
                     session.rollback()
                     failed.update((doc_type, doc_id) for doc_id in doc_ids)
                     continue
+                documents, unbuilt = build_documents(session, document_type, list(found.values()))
+                failed.update((doc_type, doc_id) for doc_id in unbuilt)
                 for doc_id in doc_ids:
-                    obj = found.get(doc_id)
-                    try:
-                        document = document_type.build(obj) if obj is not None else None
-                    except Exception:
-                        log.exception("cannot build %s %s; it stays queued", doc_type, doc_id)
-                        failed.add((doc_type, doc_id))
+                    if doc_id in unbuilt:
                         continue
+                    document = documents.get(doc_id)
                     if document is None:
                         writer.delete(document_key(doc_type, doc_id))
                     else:

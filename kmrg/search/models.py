@@ -19,3 +19,17 @@ class SearchQueueEntry(Base):
     doc_type: Mapped[str] = mapped_column(String(40))
     doc_id: Mapped[str] = mapped_column(String(64))
     queued_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class SearchTally(Base):
+    """How often searches were narrowed to one facet value (which themes people look for).
+
+    Counts only: who searched is never recorded.
+    """
+
+    __tablename__ = "search_tallies"
+
+    facet: Mapped[str] = mapped_column(String(40), primary_key=True)
+    value: Mapped[str] = mapped_column(String(120), primary_key=True)
+    searches: Mapped[int] = mapped_column(default=0)
+    last_searched_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -16,13 +16,13 @@ from kmrg.database import read_only_transactions
 from kmrg.extensions import db
 from kmrg.search.backend import SearchBackend
 from kmrg.search.capture import PIPELINE_KEY
-from kmrg.search.indexer import drain_queue, indexer_lock
+from kmrg.search.indexer import build_documents, drain_queue, indexer_lock
 from kmrg.search.registry import SearchRegistry, document_key, registry
 from kmrg.search.whoosh_backend import WhooshBackend
 
 log = logging.getLogger("kmrg.search")
 EXTENSION_KEY = PIPELINE_KEY  # importing capture also registers the flush hooks
-REBUILD_BATCH = 200
+REBUILD_BATCH = 500
 
 
 @dataclass
@@ -99,22 +99,21 @@ class SearchPipeline:
         count = 0
         with indexer_lock(self.lock_directory, blocking=True), Session(db.engine) as session:
             self.backend.clear()
-            with read_only_transactions():
+            with read_only_transactions(), self.backend.bulk_writer() as writer:
                 for document_type in self.registry:
                     ids = list(document_type.indexable_ids(session))
                     for start in range(0, len(ids), REBUILD_BATCH):
                         chunk = ids[start : start + REBUILD_BATCH]
                         found = document_type.load(session, chunk)
-                        with self.backend.writer() as writer:
-                            for obj in found.values():
-                                document = document_type.build(obj)
-                                if document is not None:
-                                    writer.update(document)
-                                    count += 1
+                        records = list(found.values())
+                        documents, _unbuilt = build_documents(session, document_type, records)
+                        for document in documents.values():
+                            if document is not None:
+                                writer.update(document)
+                                count += 1
                         if progress:
                             progress(len(chunk))
                         session.expunge_all()
-            self.backend.optimize()
         return count
 
     def expected_keys(self) -> Iterable[str]:

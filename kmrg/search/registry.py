@@ -1,9 +1,16 @@
-"""Where feature areas describe their search documents; the engine knows only this interface."""
+"""Where feature areas describe their search documents and facets; the engine knows only this.
+
+An area registers a `DocumentType` (how its records become documents and find their way back)
+and, where it owns a kind of value people narrow by, a `Facet` (how a typed value is read and how
+a stored value is named). Every backend indexes the same `SearchDocument`, so every area, present
+and future, fills the same facets and snippets.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from enum import StrEnum
 from typing import Any
 
@@ -12,31 +19,79 @@ from sqlalchemy.orm import Session
 
 
 class Audience(StrEnum):
-    """Who may find a document at all; each area's permissions filter the results again."""
+    """Who may find a document at all; each area's permissions check the page shown again."""
 
     PUBLIC = "public"
     MEMBERS = "members"
 
 
 @dataclass(frozen=True)
+class AttachedText:
+    """The text of one file attached to a record, under the name people know it by."""
+
+    name: str
+    kind: str
+    text: str
+
+
+@dataclass(frozen=True)
 class SearchDocument:
-    """What the index holds for one record: text to match and what a result shows."""
+    """What the index holds for one record.
+
+    - `title`, `summary`, `body` and `attachments` are matched and may be shown in snippets,
+      weighted in that order;
+    - `keywords` are matched but never shown (organisation codes, file names);
+    - `facets` name the values a search can be narrowed by, as {facet name: values}, each value
+      as its facet's `normalise` returns it (theme slugs, province codes, years as digits);
+    - `date` orders "newest first";
+    - `record` is shared by documents that stand for one thing (a person's member profile and
+      expert profile): a search shows only the one of them whose type weighs most.
+    """
 
     doc_type: str
     doc_id: str
     title: str
-    body: str
     audience: Audience
-    tags: Sequence[str] = ()
+    summary: str = ""
+    body: str = ""
+    attachments: Sequence[AttachedText] = ()
+    keywords: str = ""
+    facets: Mapping[str, Sequence[str]] = field(default_factory=dict)
+    date: date | None = None
+    record: str = ""
 
     @property
     def key(self) -> str:
         return document_key(self.doc_type, self.doc_id)
 
+    def matched_text(self) -> str:
+        """Return every text the document is matched by, index-only keywords included."""
+        parts = [self.title, self.summary, self.body, self.keywords]
+        parts += [attached.text for attached in self.attachments]
+        return "\n".join(part for part in parts if part)
+
+    def facet_terms(self) -> list[str]:
+        """Return every facet value as one `facet=value` token, the type included."""
+        terms = [facet_term("type", self.doc_type)]
+        for name, values in self.facets.items():
+            terms += [facet_term(name, value) for value in dict.fromkeys(values) if value]
+        return terms
+
 
 def document_key(doc_type: str, doc_id: object) -> str:
     """Return the index-wide unique key of a document."""
     return f"{doc_type}:{doc_id}"
+
+
+def facet_term(facet: str, value: str) -> str:
+    """Return how a facet value is stored in an index: one token, `facet=value`."""
+    return f"{facet}={value}"
+
+
+def split_facet_term(term: str) -> tuple[str, str]:
+    """Return the (facet, value) of a stored facet token."""
+    facet, _, value = term.partition("=")
+    return facet, value
 
 
 @dataclass(frozen=True)
@@ -47,12 +102,17 @@ class DocumentType:
     - `build(obj)`: the document, or None when the record must not be in the index now;
     - `load(session, ids)`: the records for those ids (missing ones left out);
     - `indexable_ids(session)`: every id that should be in the index (for rebuild and check);
-    - `can_view(user, obj)`: the area's own permission check, applied to every result;
+    - `can_view(user, obj)`: the area's own permission check, applied to every result shown; it
+      must agree with the document's audience (a test table in each area proves it);
     - `url(obj)`: where a result links to (called while serving a request);
     - `dependents`: for other models whose change alters these documents (a renamed
       organisation changes its people's profiles), a function from the changed object and a
       Core connection to the affected document ids. It runs during a flush: Core queries only.
-    - `weight`: multiplies relevance, so documented lessons can rank first.
+    - `weight`: multiplies relevance, so documented lessons can rank first; of two documents of
+      one `record`, the heavier is the one shown;
+    - `build_many(session, objs)`: optional, the documents of many loaded records at once (by
+      id), for areas whose documents need more than the loaded record: the search page and the
+      indexer call it so their queries do not grow with the number of records.
     """
 
     name: str
@@ -67,13 +127,45 @@ class DocumentType:
         default_factory=dict
     )
     weight: float = 1.0
+    build_many: Callable[[Session, Sequence[Any]], dict[str, SearchDocument | None]] | None = None
+    plural: str = ""
+
+    def documents(self, session: Session, objs: Sequence[Any]) -> dict[str, SearchDocument | None]:
+        """Return the documents of loaded records by id (None where one must not be indexed)."""
+        if self.build_many is not None:
+            return self.build_many(session, objs)
+        return {str(obj.id): self.build(obj) for obj in objs}
+
+
+FacetOrder = str  # "count" (most first), "label" (alphabetical) or "newest" (largest value first)
+
+
+@dataclass(frozen=True)
+class Facet:
+    """A kind of value a search can be narrowed by, owned by the area that knows its values.
+
+    - `name` is both the word of the search language (`theme:`) and the page's URL parameter;
+    - `normalise(typed)` turns what someone typed ("Eastern Cape", "ec") into the stored value
+      ("EC"), or None when it cannot be one;
+    - `labels(session, values)` names stored values for people (slugs to theme names);
+    - `aliases` are other words the search language accepts for the facet.
+    """
+
+    name: str
+    label: str
+    normalise: Callable[[str], str | None]
+    labels: Callable[[Session, Collection[str]], Mapping[str, str]]
+    order: FacetOrder = "count"
+    aliases: tuple[str, ...] = ()
+    example: str = ""
 
 
 class SearchRegistry:
-    """The document types the Hub indexes, in registration order."""
+    """The document types and facets the Hub indexes, in registration order."""
 
     def __init__(self) -> None:
         self._types: dict[str, DocumentType] = {}
+        self._facets: dict[str, Facet] = {}
 
     def register(self, document_type: DocumentType) -> None:
         """Add a document type; registering the same name again replaces it."""
@@ -90,6 +182,26 @@ class SearchRegistry:
         """Return the registered type names."""
         return list(self._types)
 
+    def weights(self) -> dict[str, float]:
+        """Return each type's relevance weight."""
+        return {name: document_type.weight for name, document_type in self._types.items()}
+
+    def register_facet(self, facet: Facet) -> None:
+        """Add a facet; registering the same name again replaces it."""
+        self._facets[facet.name] = facet
+
+    def facets(self) -> list[Facet]:
+        """Return the registered facets, in registration order."""
+        return list(self._facets.values())
+
+    def facet(self, name: str) -> Facet | None:
+        """Return the facet called `name` or known by that alias."""
+        name = name.casefold()
+        for facet in self._facets.values():
+            if name == facet.name or name in facet.aliases:
+                return facet
+        return None
+
     def affected_documents(self, obj: object, connection: Connection) -> set[tuple[str, str]]:
         """Return the (type, id) of every document that a change to `obj` may alter."""
         affected: set[tuple[str, str]] = set()
@@ -105,3 +217,47 @@ class SearchRegistry:
 
 
 registry = SearchRegistry()
+
+
+def _normalise_type(typed: str) -> str | None:
+    wanted = typed.strip().casefold().replace("-", " ").replace("_", " ")
+    for document_type in registry:
+        names = {document_type.name.replace("_", " "), document_type.label.casefold()}
+        if document_type.plural:
+            names.add(document_type.plural.casefold())
+        if wanted in names or wanted.rstrip("s") in names:
+            return document_type.name
+    return None
+
+
+def _type_labels(_session: Session, values: Collection[str]) -> dict[str, str]:
+    found = {value: registry.get(value) for value in values}
+    return {value: t.plural or t.label for value, t in found.items() if t is not None}
+
+
+def _normalise_year(typed: str) -> str | None:
+    typed = typed.strip()
+    return typed if len(typed) == 4 and typed.isdigit() else None
+
+
+def _year_labels(_session: Session, values: Collection[str]) -> dict[str, str]:
+    return {value: value for value in values}
+
+
+TYPE_FACET = Facet(
+    name="type",
+    label="Type",
+    normalise=_normalise_type,
+    labels=_type_labels,
+    example="type:lesson",
+)
+YEAR_FACET = Facet(
+    name="year",
+    label="Year",
+    normalise=_normalise_year,
+    labels=_year_labels,
+    order="newest",
+    example="year:2008",
+)
+registry.register_facet(TYPE_FACET)
+registry.register_facet(YEAR_FACET)

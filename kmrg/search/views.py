@@ -1,21 +1,51 @@
-"""The search page."""
+"""The search page: /search, with facet links, help and did-you-mean, usable without JavaScript."""
 
 from __future__ import annotations
 
-from flask import render_template, request
+from collections.abc import Callable
+
+from flask import render_template, request, url_for
 from flask_login import current_user
 
 from kmrg.extensions import db
 from kmrg.search import blueprint
-from kmrg.search.pipeline import get_pipeline
-from kmrg.search.queries import search_documents
+from kmrg.search.backend import Sort
+from kmrg.search.queries import SearchPage, read_search_request, search_site
+from kmrg.search.services import tally_search
+
+
+def page_links(page: SearchPage) -> Callable[..., str]:
+    """Return link(**changes): the URL of this search with facets, order or page changed.
+
+    `link(theme="water")` chooses a value (replacing the facet's other ones), `link(theme=None)`
+    drops the facet, `link(sort="newest")` reorders; every change but `page` starts at page 1.
+    """
+    base: dict[str, list[str]] = {}
+    for chosen in page.query.filters:
+        base.setdefault(chosen.facet, []).append(chosen.value)
+
+    def link(**changes: str | int | None) -> str:
+        args: dict[str, object] = {name: list(values) for name, values in base.items()}
+        if page.text:
+            args["q"] = page.text
+        if page.sort is not Sort.RELEVANCE:
+            args["sort"] = page.sort.value
+        for name, value in changes.items():
+            if value is None:
+                args.pop(name, None)
+            else:
+                args[name] = value
+        if "page" not in changes:
+            args.pop("page", None)
+        return url_for("search.search", **args)
+
+    return link
 
 
 @blueprint.route("/search")
 def search():
-    text = request.args.get("q", "")
-    doc_type = request.args.get("type") or None
-    page = request.args.get("page", 1, type=int) or 1
-    results = search_documents(db.session, text, current_user, doc_type=doc_type, page=page)
-    types = [(t.name, t.label) for t in get_pipeline().registry]
-    return render_template("search/results.html", results=results, types=types, doc_type=doc_type)
+    page = search_site(db.session, current_user, read_search_request(request.args))
+    if page.query.filters and page.page == 1 and not request.args.get("page"):
+        tally_search(db.session, page.query.filters)
+        db.session.commit()
+    return render_template("search/results.html", page=page, link=page_links(page))

@@ -1,65 +1,60 @@
-"""The embedded Whoosh search engine behind the Hub's search interface."""
+"""The embedded Whoosh search engine behind the Hub's search interface.
+
+Whoosh scores (BM25F over the weighted fields); which documents match, the total, the facet
+counts, audiences and one-result-per-record are worked out on sets of document numbers per
+segment (kmrg.search.bitsets), so none of them costs a pass over the matches in Python. Only the
+ranking walks the matches, skipping blocks that cannot reach the page (Whoosh's block quality).
+"""
 
 from __future__ import annotations
 
 import fcntl
-import re
+import heapq
+import logging
 import threading
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
-from whoosh import highlight, index
-from whoosh.analysis import StemmingAnalyzer
-from whoosh.fields import ID, KEYWORD, TEXT, Schema
-from whoosh.lang.porter2 import stem as porter2_stem
-from whoosh.qparser import MultifieldParser, OrGroup
+from whoosh import index
+from whoosh.fields import ID, KEYWORD, NUMERIC, TEXT, Schema
 from whoosh.query import And, Or, Phrase, Query, Term
+from whoosh.reading import IndexReader
 from whoosh.searching import Searcher
 from whoosh.writing import IndexWriter as WhooshWriter
 
-from kmrg.search.backend import Hit
-from kmrg.search.registry import SearchDocument
+from kmrg.search import bitsets
+from kmrg.search.analysis import ANALYZER, stem
+from kmrg.search.backend import FIELD_WEIGHTS, Hit, Matches, SearchOptions, Sort
+from kmrg.search.language import Filter, SearchQuery
+from kmrg.search.language import Phrase as PhraseTerm
+from kmrg.search.language import Term as QueryTerm
+from kmrg.search.registry import SearchDocument, facet_term
+from kmrg.search.spelling import edit_distance, vocabulary_words
+from kmrg.search.whoosh_segments import SegmentCache
 
-# Whoosh's default stemmer turns "running" into "runn"; Porter2 stems it to "run".
-ANALYZER = StemmingAnalyzer(stemfn=porter2_stem)
+log = logging.getLogger("kmrg.search")
+
+TEXT_FIELDS = ("title", "summary", "body", "attachments", "keywords")
+PHRASE_FIELDS = TEXT_FIELDS
 
 SCHEMA = Schema(
     key=ID(unique=True, stored=True),
     doc_type=ID(stored=True),
     doc_id=ID(stored=True),
     audience=ID,
-    title=TEXT(analyzer=ANALYZER, stored=True, field_boost=3.0),
-    body=TEXT(analyzer=ANALYZER),
-    tags=KEYWORD(lowercase=True, commas=True, scorable=True, field_boost=2.0),
+    record=ID,
+    facets=KEYWORD(commas=True, scorable=False),
+    date=NUMERIC(int, bits=32, sortable=True),
+    vocabulary=KEYWORD(scorable=False),
+    **{name: TEXT(analyzer=ANALYZER, field_boost=FIELD_WEIGHTS[name]) for name in TEXT_FIELDS},
 )
-SEARCH_FIELDS = ["title", "body", "tags"]
-
-# Plain OR, without OrGroup.factory's coordination factor: that factor multiplies every score by
-# (n - 1) / n, n being the query's terms that exist in a segment, so a one-word query found in one
-# field only scored 0 for every document (no ranking, and type weights multiplied nothing).
-PARSER = MultifieldParser(SEARCH_FIELDS, schema=SCHEMA, group=OrGroup)
-# For text the full syntax cannot take: Whoosh's parser raises IndexError or AssertionError on
-# junk such as "( NOT AND AND"; words alone, without operators, always parse.
-PLAIN_PARSER = MultifieldParser(SEARCH_FIELDS, schema=SCHEMA, group=OrGroup, plugins=[])
-WORD = re.compile(r"\w+")
-
-
-def parse_query(text: str) -> Query:
-    """Parse what a visitor typed; fall back to its plain words when the syntax is broken."""
-    try:
-        query = PARSER.parse(text)
-    except Exception:  # Whoosh's parser fails in many ways on malformed syntax
-        query = PLAIN_PARSER.parse(" ".join(WORD.findall(text)))
-    return query.accept(_phrase_without_positions)
-
-
-def _phrase_without_positions(query: Query) -> Query:
-    # A phrase on a field that stores no positions (tags) raises QueryError when searched; there
-    # every word must simply be present.
-    if isinstance(query, Phrase) and not SCHEMA[query.fieldname].supports("positions"):
-        return And([Term(query.fieldname, word) for word in query.words])
-    return query
+# Ranking looks at this many of the best matches again when the query's words also occur
+# together as a phrase, and multiplies their score by the bonus.
+RERANK_DEPTH = 50
+PHRASE_BONUS = 1.3
 
 
 class _Writer:
@@ -67,39 +62,79 @@ class _Writer:
         self._writer = writer
 
     def update(self, document: SearchDocument) -> None:
-        self._writer.update_document(
-            key=document.key,
-            doc_type=document.doc_type,
-            doc_id=document.doc_id,
-            audience=str(document.audience),
-            title=document.title,
-            body=document.body,
-            tags=",".join(document.tags),
-        )
+        fields = {
+            "key": document.key,
+            "doc_type": document.doc_type,
+            "doc_id": document.doc_id,
+            "audience": str(document.audience),
+            "title": document.title,
+            "summary": document.summary,
+            "body": document.body,
+            "attachments": "\n\n".join(attached.text for attached in document.attachments),
+            "keywords": document.keywords,
+            "facets": ",".join(document.facet_terms()),
+            "date": document.date.toordinal() if document.date else 0,
+            "vocabulary": " ".join(
+                vocabulary_words(document.title, document.summary, document.body)
+            ),
+        }
+        if document.record:
+            fields["record"] = document.record
+        self._writer.update_document(**fields)
 
     def delete(self, key: str) -> None:
         self._writer.delete_by_term("key", key)
 
 
+@dataclass
+class _Leaf:
+    """One segment as the current searcher sees it."""
+
+    searcher: Searcher
+    reader: IndexReader
+    offset: int
+    cache: SegmentCache
+    alive: int
+
+
+@dataclass
+class _View:
+    """The current searcher, its segments, and the records with more than one live document."""
+
+    searcher: Searcher
+    stamp: tuple[int, bytes]
+    leaves: list[_Leaf]
+    groups: list[list[tuple[int, int]]]
+
+
+@dataclass(frozen=True)
+class _Part:
+    """One compiled term: how to find its documents' set, and (for text) how to score them."""
+
+    key: tuple[str, str]
+    query: Query | None
+
+
 class WhooshBackend:
     """A Whoosh index in one folder, with one long-lived searcher refreshed on change."""
 
+    name = "whoosh"
+
     def __init__(self, directory: str | Path) -> None:
         self.directory = Path(directory)
-        self._searcher: Searcher | None = None
-        self._searcher_stamp: tuple[int, bytes] | None = None
+        self._view: _View | None = None
+        self._segments: dict[str, SegmentCache] = {}
         self._ix: index.Index | None = None
         self._lock = threading.Lock()
+
+    # -- the index on disk -----------------------------------------------------------------
 
     def _index(self) -> index.Index:
         # The index object holds no state of its own (each reader reads the table of contents
         # afresh), so one serves the process for good.
         if self._ix is None:
             self.directory.mkdir(parents=True, exist_ok=True)
-            if index.exists_in(str(self.directory)):
-                self._ix = index.open_dir(str(self.directory))
-            else:
-                self._ix = self._create(replace=False)
+            self._ix = self._create(replace=False)
         return self._ix
 
     def _create(self, *, replace: bool) -> index.Index:
@@ -109,7 +144,14 @@ class WhooshBackend:
         with open(self.directory / "create.lock", "a") as lock_file:
             fcntl.flock(lock_file, fcntl.LOCK_EX)
             if not replace and index.exists_in(str(self.directory)):
-                return index.open_dir(str(self.directory))
+                existing = index.open_dir(str(self.directory))
+                if existing.schema.names() == SCHEMA.names():
+                    return existing
+                log.warning(
+                    "the search index in %s has an older schema: it was emptied; "
+                    "run `kmrg search rebuild` to fill it again",
+                    self.directory,
+                )
             return index.create_in(str(self.directory), SCHEMA)
 
     def _stamp(self, ix: index.Index) -> tuple[int, bytes]:
@@ -136,77 +178,118 @@ class WhooshBackend:
             raise
         writer.commit()
 
-    def _current_searcher(self) -> Searcher:
+    @contextmanager
+    def bulk_writer(self) -> Iterator[_Writer]:
+        # One writer for a whole rebuild, with room to sort postings in memory: one segment
+        # written once, instead of a segment per batch merged again and again.
+        writer = self._index().writer(compound=False, limitmb=256)
+        try:
+            yield _Writer(writer)
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit(optimize=True)
+
+    # -- the current searcher ---------------------------------------------------------------
+
+    def _current_view(self) -> _View:
         # Opening a searcher per query costs ~100 ms at 100k documents with compound segments
         # (well under 1 ms without): keep one and reopen it only when the index changed. Not with
         # Searcher.refresh(): whoosh-reloaded 2.7.5's reader reuse keeps the replaced segments,
         # so a refreshed searcher returns updated documents twice and deleted ones still.
         ix = self._index()
         stamp = self._stamp(ix)
-        if self._searcher is None or stamp != self._searcher_stamp:
-            if self._searcher is not None:
-                self._searcher.close()
-                self._searcher = None
-            self._searcher = ix.searcher()
-            self._searcher_stamp = stamp
-        return self._searcher
+        if self._view is None or stamp != self._view.stamp:
+            self._close_view()
+            self._view = self._open_view(ix.searcher(), stamp)
+        return self._view
+
+    def _open_view(self, searcher: Searcher, stamp: tuple[int, bytes]) -> _View:
+        leaves = []
+        segments = {}
+        for sub, offset in searcher.leaf_searchers():
+            reader = sub.reader()
+            if reader.doc_count_all() == 0:
+                continue
+            segment_id = reader.segment().segment_id()
+            cache = self._segments.get(segment_id) or SegmentCache(reader)
+            segments[segment_id] = cache
+            alive = bitsets.everything(cache.size)
+            if reader.has_deletions():
+                alive &= ~bitsets.from_ids(reader.deleted_docs_set, cache.size)
+            leaves.append(_Leaf(sub, reader, offset, cache, alive))
+        # Segments merged away are forgotten with their sets.
+        self._segments = segments
+        return _View(searcher, stamp, leaves, _record_groups(leaves))
+
+    def _close_view(self) -> None:
+        if self._view is not None:
+            self._view.searcher.close()
+            self._view = None
+
+    # -- searching --------------------------------------------------------------------------
 
     def search(
-        self,
-        text: str,
-        audiences: Sequence[str],
-        doc_types: Sequence[str] | None = None,
-        limit: int = 200,
-    ) -> list[Hit]:
-        query = parse_query(text)
-        allowed = Or([Term("audience", audience) for audience in audiences])
-        if doc_types:
-            allowed = allowed & Or([Term("doc_type", name) for name in doc_types])
-        terms = frozenset(
-            value.decode() if isinstance(value, bytes) else str(value)
-            for field_name, value in query.all_terms()
-            if field_name in {"title", "body"}
-        )
+        self, query: SearchQuery, audiences: Sequence[str], options: SearchOptions
+    ) -> Matches:
+        # A clause of common words only ("of" in "community of practice") is left out, as the
+        # index left those words out.
+        clauses = [parts for parts in (_compile_clause(c.options) for c in query.clauses) if parts]
+        if query.clauses and not clauses:
+            return Matches(hits=[], total=0)
+        excluded = [part for part in map(_compile_term, query.excluded) if part is not None]
         with self._lock:
-            searcher = self._current_searcher()
-            results = searcher.search(query, filter=allowed, limit=limit)
-            return [
-                Hit(
-                    doc_type=hit["doc_type"],
-                    doc_id=hit["doc_id"],
-                    score=hit.score or 0.0,
-                    terms=terms,
-                )
-                for hit in results
+            view = self._current_view()
+            finals = [
+                _matching(leaf, clauses, excluded, audiences) if leaf.alive else 0
+                for leaf in view.leaves
             ]
+            _keep_one_per_record(view, finals, options.weights)
+            total = sum(bits.bit_count() for bits in finals)
+            facets = {name: _count(view, finals, name) for name in options.facets}
+            scoring = _scoring_query(clauses)
+            wanted = options.offset + options.limit
+            if not total or options.limit <= 0:
+                ranked: list[tuple[float, int, int]] = []
+            elif options.sort is Sort.NEWEST or scoring is None:
+                ranked = _newest(view, finals, wanted)
+            else:
+                ranked = _best(view, finals, scoring, options, _implied_phrase(query))
+            hits = []
+            for score, leaf_index, docnum in ranked[options.offset : wanted]:
+                stored = view.leaves[leaf_index].searcher.stored_fields(docnum)
+                hits.append(Hit(stored["doc_type"], stored["doc_id"], score))
+        return Matches(hits=hits, total=total, facets=facets)
 
-    def highlight(self, text: str, terms: frozenset[str]) -> str:
-        # Snippets come from the record as it is now, never from stored index text, so a field
-        # its owner has just hidden cannot show up in a result.
-        if not text or not terms:
-            return ""
-        return highlight.highlight(
-            text,
-            terms,
-            ANALYZER,
-            highlight.ContextFragmenter(maxchars=220, surround=60),
-            highlight.HtmlFormatter(tagname="mark", between=" … "),
-            top=2,
-        )
+    def corrections(self, word: str, limit: int = 5) -> list[str]:
+        word = word.casefold()
+        if len(word) < 4 or not word.isalpha():
+            return []
+        max_distance = 1 if len(word) < 6 else 2
+        with self._lock:
+            view = self._current_view()
+            if any(("vocabulary", word) in leaf.reader for leaf in view.leaves):
+                return []
+            frequency: Counter[str] = Counter()
+            for leaf in view.leaves:
+                for raw in leaf.reader.terms_within("vocabulary", word, max_distance, prefix=1):
+                    candidate = raw.decode() if isinstance(raw, bytes) else raw
+                    if candidate != word:
+                        frequency[candidate] += leaf.reader.doc_frequency("vocabulary", candidate)
+        ranked = sorted(frequency, key=lambda w: (edit_distance(word, w), -frequency[w], w))
+        return ranked[:limit]
 
     def keys(self) -> Iterator[str]:
         # Collected under the lock, so a caller that stops early cannot keep searches waiting.
         with self._lock:
-            searcher = self._current_searcher()
+            searcher = self._current_view().searcher
             keys = [fields["key"] for fields in searcher.all_stored_fields()]
         return iter(keys)
 
     def clear(self) -> None:
         with self._lock:
-            if self._searcher is not None:
-                self._searcher.close()
-                self._searcher = None
-                self._searcher_stamp = None
+            self._close_view()
+            self._segments = {}
             self._ix = self._create(replace=True)
 
     def optimize(self) -> None:
@@ -214,7 +297,231 @@ class WhooshBackend:
 
     def close(self) -> None:
         with self._lock:
-            if self._searcher is not None:
-                self._searcher.close()
-                self._searcher = None
-                self._searcher_stamp = None
+            self._close_view()
+
+
+# -- compiling the query ------------------------------------------------------------------------
+
+
+def _compile_term(term: QueryTerm) -> _Part | None:
+    if isinstance(term, Filter):
+        return _Part(("facets", facet_term(term.facet, term.value)), None)
+    words = term.words if isinstance(term, PhraseTerm) else (term.text,)
+    stems = [s for s in (stem(word) for word in words) if s]
+    if not stems:
+        return None
+    if len(stems) == 1:
+        return _Part(("word", stems[0]), Or([Term(name, stems[0]) for name in TEXT_FIELDS]))
+    phrase = Or([Phrase(name, stems) for name in PHRASE_FIELDS])
+    return _Part(("phrase", " ".join(stems)), phrase)
+
+
+def _compile_clause(options: Sequence[QueryTerm]) -> list[_Part]:
+    return [part for part in map(_compile_term, options) if part is not None]
+
+
+def _scoring_query(clauses: list[list[_Part]]) -> Query | None:
+    scored = [
+        [part.query for part in parts if part.query is not None]
+        for parts in clauses
+        if any(part.query is not None for part in parts)
+    ]
+    if not scored:
+        return None
+    ors = [options[0] if len(options) == 1 else Or(options) for options in scored]
+    return ors[0] if len(ors) == 1 else And(ors)
+
+
+def _implied_phrase(query: SearchQuery) -> Query | None:
+    words = query.implied_phrase()
+    stems = [s for s in (stem(word) for word in words or ()) if s]
+    if len(stems) < 2:
+        return None
+    return Or([Phrase(name, stems) for name in PHRASE_FIELDS])
+
+
+# -- sets of documents ----------------------------------------------------------------------
+
+
+def _part_bits(leaf: _Leaf, part: _Part) -> int:
+    cache, reader = leaf.cache, leaf.reader
+    kind, text = part.key
+    if kind == "facets":
+        return cache.term(reader, "facets", text)
+    if kind == "word":
+
+        def word_bits() -> int:
+            bits = 0
+            for name in TEXT_FIELDS:
+                bits |= cache.term(reader, name, text)
+            return bits
+
+        return cache.computed(part.key, word_bits)
+
+    def phrase_bits() -> int:
+        matcher = part.query.matcher(leaf.searcher, leaf.searcher.boolean_context())
+        return bitsets.from_ids(matcher.all_ids(), cache.size)
+
+    return cache.computed(part.key, phrase_bits)
+
+
+def _matching(
+    leaf: _Leaf, clauses: list[list[_Part]], excluded: list[_Part], audiences: Sequence[str]
+) -> int:
+    allowed = 0
+    for audience in audiences:
+        allowed |= leaf.cache.term(leaf.reader, "audience", audience)
+    bits = leaf.alive & allowed
+    for parts in clauses:
+        if not bits:
+            return 0
+        either = 0
+        for part in parts:
+            either |= _part_bits(leaf, part)
+        bits &= either
+    for part in excluded:
+        bits &= ~_part_bits(leaf, part)
+    return bits
+
+
+def _record_groups(leaves: list[_Leaf]) -> list[list[tuple[int, int]]]:
+    documents: dict[str, list[tuple[int, int]]] = {}
+    for leaf_index, leaf in enumerate(leaves):
+        packed = bitsets.to_bytes(leaf.alive, leaf.cache.size)
+        for record, docnums in leaf.cache.facts.records.items():
+            for docnum in docnums:
+                if bitsets.contains(packed, docnum):
+                    documents.setdefault(record, []).append((leaf_index, docnum))
+    return [found for found in documents.values() if len(found) > 1]
+
+
+def _keep_one_per_record(view: _View, finals: list[int], weights: dict[str, float]) -> None:
+    if not view.groups:
+        return
+    packed = [
+        bitsets.to_bytes(bits, leaf.cache.size)
+        for bits, leaf in zip(finals, view.leaves, strict=True)
+    ]
+    dropped: dict[int, list[int]] = {}
+    for documents in view.groups:
+        present = [(i, d) for i, d in documents if bitsets.contains(packed[i], d)]
+        if len(present) < 2:
+            continue
+
+        def heaviest(found: tuple[int, int]) -> tuple[float, str]:
+            doc_type = view.leaves[found[0]].cache.facts.types[found[1]]
+            return (weights.get(doc_type, 1.0), doc_type)
+
+        kept = max(present, key=heaviest)
+        for found in present:
+            if found != kept:
+                dropped.setdefault(found[0], []).append(found[1])
+    for leaf_index, docnums in dropped.items():
+        size = view.leaves[leaf_index].cache.size
+        finals[leaf_index] &= ~bitsets.from_ids(docnums, size)
+
+
+def _count(view: _View, finals: list[int], facet: str) -> dict[str, int]:
+    counts: Counter[str] = Counter()
+    for leaf, bits in zip(view.leaves, finals, strict=True):
+        if not bits:
+            continue
+        for value, having in leaf.cache.facet_values(leaf.reader, facet):
+            found = (bits & having).bit_count()
+            if found:
+                counts[value] += found
+    return dict(counts)
+
+
+# -- ordering -----------------------------------------------------------------------------------
+
+
+def _newest(view: _View, finals: list[int], wanted: int) -> list[tuple[float, int, int]]:
+    candidates: list[tuple[int, int, int]] = []
+    for leaf_index, (leaf, bits) in enumerate(zip(view.leaves, finals, strict=True)):
+        if not bits:
+            continue
+        dates = leaf.cache.facts.dates
+        if bits.bit_count() * 16 < leaf.cache.size:
+            found = sorted(bitsets.members(bits, leaf.cache.size), reverse=True)
+            found.sort(key=dates.__getitem__, reverse=True)
+            found = found[:wanted]
+        else:
+            packed = bitsets.to_bytes(bits, leaf.cache.size)
+            found = []
+            for docnum in leaf.cache.newest_first():
+                if bitsets.contains(packed, docnum):
+                    found.append(docnum)
+                    if len(found) == wanted:
+                        break
+        candidates += [(dates[d], leaf.offset + d, leaf_index) for d in found]
+    candidates.sort(reverse=True)
+    return [
+        (0.0, leaf_index, global_docnum - view.leaves[leaf_index].offset)
+        for _date, global_docnum, leaf_index in candidates[:wanted]
+    ]
+
+
+def _best(
+    view: _View,
+    finals: list[int],
+    scoring: Query,
+    options: SearchOptions,
+    phrase: Query | None,
+) -> list[tuple[float, int, int]]:
+    wanted = options.offset + options.limit
+    depth = max(wanted, RERANK_DEPTH) if phrase is not None else wanted
+    weights = options.weights
+    top_weight = max([1.0, *weights.values()])
+    heap: list[tuple[float, int, int, int]] = []
+    for leaf_index, (leaf, bits) in enumerate(zip(view.leaves, finals, strict=True)):
+        if not bits:
+            continue
+        packed = bitsets.to_bytes(bits, leaf.cache.size)
+        types = leaf.cache.facts.types
+        matcher = scoring.matcher(leaf.searcher, leaf.searcher.context())
+        use_quality = matcher.supports_block_quality()
+        check_quality = True
+        while matcher.is_active():
+            if use_quality and check_quality and len(heap) >= depth:
+                matcher.skip_to_quality(heap[0][0] / top_weight)
+                if not matcher.is_active():
+                    break
+            docnum = matcher.id()
+            if bitsets.contains(packed, docnum):
+                score = matcher.score() * weights.get(types[docnum], 1.0)
+                # Equal scores: the earlier document first, the same way on every page.
+                item = (score, -(leaf.offset + docnum), leaf_index, docnum)
+                if len(heap) < depth:
+                    heapq.heappush(heap, item)
+                elif item > heap[0]:
+                    heapq.heapreplace(heap, item)
+            check_quality = matcher.next()
+    ranked = sorted(heap, reverse=True)
+    if phrase is not None:
+        ranked = _with_phrase_bonus(view, ranked, phrase)
+    return [(score, leaf_index, docnum) for score, _order, leaf_index, docnum in ranked]
+
+
+def _with_phrase_bonus(
+    view: _View, ranked: list[tuple[float, int, int, int]], phrase: Query
+) -> list[tuple[float, int, int, int]]:
+    together: set[tuple[int, int]] = set()
+    by_leaf: dict[int, list[int]] = {}
+    for _score, _order, leaf_index, docnum in ranked:
+        by_leaf.setdefault(leaf_index, []).append(docnum)
+    for leaf_index, docnums in by_leaf.items():
+        searcher = view.leaves[leaf_index].searcher
+        matcher = phrase.matcher(searcher, searcher.boolean_context())
+        for docnum in sorted(docnums):
+            if not matcher.is_active():
+                break
+            matcher.skip_to(docnum)
+            if matcher.is_active() and matcher.id() == docnum:
+                together.add((leaf_index, docnum))
+    rescored = []
+    for score, order, leaf_index, docnum in ranked:
+        bonus = PHRASE_BONUS if (leaf_index, docnum) in together else 1.0
+        rescored.append((score * bonus, order, leaf_index, docnum))
+    rescored.sort(reverse=True)
+    return rescored

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from kmrg.attachments.models import Attachment, AttachmentKind
 from kmrg.attachments.queries import (
-    attachment_text_for,
+    attachments_by_owner,
     attachments_for,
     get_attachment_or_none,
     is_blob_referenced,
@@ -239,11 +239,11 @@ def test_queries_list_an_owners_attachments_and_their_text(session, champion):
     assert attachments_for(session, "case_study", PUBLIC_OWNER) == []
     assert get_attachment_or_none(session, second.id) is second
     assert get_attachment_or_none(session, 10_000) is None
-    text = attachment_text_for(session, OWNER, PUBLIC_OWNER)
-    assert "first words" in text and "second words" in text and "Minutes" in text
-    assert "1.pdf" in text
-    assert "other" not in text
-    assert attachment_text_for(session, OWNER, 99) == ""
+    by_owner = attachments_by_owner(session, OWNER, [PUBLIC_OWNER, PRIVATE_OWNER, 99])
+    assert by_owner[PUBLIC_OWNER] == [first, second]
+    assert [a.display_name for a in by_owner[PRIVATE_OWNER]] == ["3.pdf"]
+    assert by_owner[99] == []
+    assert attachments_by_owner(session, OWNER, []) == {}
 
 
 def test_removing_an_attachment_records_it_and_keeps_shared_files(app, session, champion):

@@ -124,7 +124,7 @@ def test_each_item_follows_its_own_areas_permission(
     profile = make_profile(session, expert)
     assert [i.title for i in collect_evidence(session, profile, viewer)] == expected
     # Search documents are public: only public records reach them.
-    assert [i.title for i in evidence_for_search(session, profile)] == ["Public"]
+    assert [i.title for i in evidence_for_search(session, [profile])[profile.id]] == ["Public"]
 
 
 def test_an_external_profile_has_no_evidence(session, champion, theme, records):
@@ -132,7 +132,7 @@ def test_an_external_profile_has_no_evidence(session, champion, theme, records):
     profile = ExpertProfile(id=999, user_id=None, managed_by_id=champion.id, slug="external")
     assert collect_evidence(session, profile, champion) == []
     assert inferred_areas(session, profile, champion) == []
-    assert evidence_for_search(session, profile) == []
+    assert evidence_for_search(session, [profile])[profile.id] == []
     assert calls == []
 
 
@@ -169,7 +169,7 @@ def test_hidden_areas_vanish_for_everyone_but_the_owner(
             ("Revenue collection", AreaState.UNDECIDED)
         ]
     assert [i.title for i in areas[0].items] == ["Only revenue", "Revenue and water"]
-    assert [i.title for i in evidence_for_search(session, profile)] == [
+    assert [i.title for i in evidence_for_search(session, [profile])[profile.id]] == [
         "Only revenue",
         "Revenue and water",
     ]

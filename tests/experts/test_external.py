@@ -22,7 +22,7 @@ from kmrg.experts.permissions import (
     can_view_expert_profile,
 )
 from kmrg.models import utcnow
-from kmrg.search.queries import search_documents
+from kmrg.search.queries import SearchRequest, search_site
 from tests.experts.conftest import make_external_profile, make_profile
 from tests.factories import post, sign_in
 
@@ -249,7 +249,7 @@ def test_the_keeper_edits_the_outside_experts_profile(client, session, champion)
 
 def test_an_outside_expert_is_found_by_search_as_far_as_they_chose(session, champion, member):
     profile = make_external_profile(session, champion)
-    results = search_documents(session, "property rates", AnonymousUserMixin()).results
+    results = search_site(session, AnonymousUserMixin(), SearchRequest("property rates")).results
     assert [r.title for r in results if r.doc_type == "expert"] == ["Prof. Nandi Dube"]
     services.update_external_profile(
         session,
@@ -261,7 +261,7 @@ def test_an_outside_expert_is_found_by_search_as_far_as_they_chose(session, cham
     )
     session.commit()
     for viewer in (AnonymousUserMixin(), member):
-        results = search_documents(session, "property rates", viewer).results
+        results = search_site(session, viewer, SearchRequest("property rates")).results
         assert [r for r in results if r.doc_type == "expert"] == []
 
 
@@ -277,7 +277,7 @@ def test_a_profile_is_removed_after_a_confirmation_page(request, client, session
     session.expire_all()
     assert session.get(ExpertProfile, profile_id) is None
     assert client.get(f"/experts/{slug}").status_code == 404
-    results = search_documents(session, "meter auditing", expert).results
+    results = search_site(session, expert, SearchRequest("meter auditing")).results
     assert [r for r in results if r.doc_type == "expert"] == []
 
 

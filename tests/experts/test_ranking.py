@@ -37,7 +37,7 @@ from kmrg.experts.ranking import (
     why_matched,
 )
 from kmrg.experts.services import ExpertiseEntry
-from kmrg.search.pipeline import get_pipeline
+from kmrg.search.snippets import highlight
 from tests import factories
 from tests.casestudies.conftest import write_case_study
 from tests.experts.conftest import make_profile
@@ -203,7 +203,6 @@ def test_text_matches_group_words_by_the_places_they_were_found():
 
 
 def test_text_matches_use_the_engines_stemming(app):
-    highlight = get_pipeline().backend.highlight
     word_terms = terms_of_words(["collections"], frozenset({"collect"}), highlight)
     places = [("headline", "Collecting rates"), ("biography", "Nothing here")]
     assert find_text_matches(word_terms, places, highlight) == (

@@ -37,9 +37,11 @@ def test_the_document_holds_the_profile_but_no_contact_detail(session, expert, t
         "Buffalo City",
         "isiXhosa",
     ]:
-        assert words in document.body, words
-    assert "zanele@example.org" not in document.body
-    assert "705" not in document.body
+        assert words in document.matched_text(), words
+    assert "zanele@example.org" not in document.matched_text()
+    assert "705" not in document.matched_text()
+    assert document.facets["theme"] == [theme.slug]
+    assert document.record == f"person:{expert.id}"
 
 
 def test_members_only_and_hidden_profiles(session, expert):

@@ -77,7 +77,12 @@ def test_the_document_holds_every_text_field_themes_and_organisation(session, or
     document = build_lesson_document(lesson)
     assert document.audience is Audience.PUBLIC
     for words in ["Bills went out wrong.", "Plan early.", "Major events", "Buffalo City"]:
-        assert words in document.body
+        assert words in document.matched_text()
+    assert document.summary == "Plan early."
+    assert document.facets["theme"] == [theme.slug]
+    assert document.facets["stage"] == ["observation"]
+    assert document.facets["org"] == ["BUF"]
+    assert document.facets["province"] == ["EC"]
 
 
 def test_a_draft_is_indexed_for_members_only(session, organisation):

@@ -25,6 +25,7 @@ from kmrg.search.models import SearchQueueEntry
 from kmrg.search.pipeline import SearchPipeline, get_pipeline
 from kmrg.search.registry import Audience, SearchDocument
 from tests import factories
+from tests.search import backends
 
 REPOSITORY = Path(__file__).resolve().parents[2]
 WORKER_TIMEOUT = 120.0
@@ -36,7 +37,7 @@ def pipeline(app: Flask) -> SearchPipeline:
 
 
 def found(pipeline: SearchPipeline, text: str, audiences=("public",)) -> list[str]:
-    return [hit.doc_id for hit in pipeline.backend.search(text, list(audiences))]
+    return backends.found(pipeline.backend, text, audiences, limit=1000)
 
 
 def queued(session) -> list[tuple[str, str]]:
@@ -168,7 +169,7 @@ def test_check_reports_drift_and_rebuild_repairs_it(pipeline, session):
                 doc_type="profile",
                 doc_id="987654",
                 title="Nobody Here",
-                body="a ghost",
+                summary="a ghost",
                 audience=Audience.PUBLIC,
             )
         )

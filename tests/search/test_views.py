@@ -51,7 +51,7 @@ def api(client, query: str, **params) -> dict:
 
 
 def result_titles(html: str) -> list[str]:
-    return re.findall(r'<h2><a href="[^"]*">([^<]*)</a></h2>', html)
+    return re.findall(r'<h3><a href="[^"]*">([^<]*)</a></h3>', html)
 
 
 def test_a_visitor_finds_public_profiles_only(client, people):

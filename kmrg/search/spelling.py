@@ -1,0 +1,36 @@
+"""Did-you-mean: the words an index offers as corrections, and how close two words are."""
+
+from __future__ import annotations
+
+import re
+
+# Words worth offering as a correction: letters only, three or more of them.
+_VOCABULARY_WORD = re.compile(r"[^\W\d_]{3,}")
+MAX_WORD_LENGTH = 30
+
+
+def vocabulary_words(*texts: str) -> list[str]:
+    """Return the distinct lower-cased words of `texts` that may be offered as corrections."""
+    found: dict[str, None] = {}
+    for text in texts:
+        for word in _VOCABULARY_WORD.findall(text):
+            if len(word) <= MAX_WORD_LENGTH:
+                found.setdefault(word.casefold(), None)
+    return list(found)
+
+
+def edit_distance(first: str, second: str) -> int:
+    """Return the Damerau-Levenshtein distance (adjacent swaps count once) of two words."""
+    previous_row: list[int] | None = None
+    row = list(range(len(second) + 1))
+    for i, a in enumerate(first, start=1):
+        before, previous_row, row = previous_row, row, [i] + [0] * len(second)
+        for j, b in enumerate(second, start=1):
+            row[j] = min(
+                previous_row[j] + 1,
+                row[j - 1] + 1,
+                previous_row[j - 1] + (a != b),
+            )
+            if before is not None and i > 1 and j > 1 and a == second[j - 2] and first[i - 2] == b:
+                row[j] = min(row[j], before[j - 2] + 1)
+    return row[-1]

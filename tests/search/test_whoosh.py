@@ -1,0 +1,109 @@
+"""The Whoosh backend's own promises: separate segment files, one searcher reused until the
+index changes, and an index rebuilt by another process seen at once."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from whoosh import index
+from whoosh.fields import ID, Schema
+
+from kmrg.search.whoosh_backend import SCHEMA, WhooshBackend
+from tests.search.backends import doc, found, put
+
+
+@pytest.fixture
+def backend(tmp_path: Path) -> Iterator[WhooshBackend]:
+    backend = WhooshBackend(tmp_path / "index")
+    yield backend
+    backend.close()
+
+
+def test_segments_are_written_as_separate_files(backend, tmp_path):
+    put(backend, doc("1", "apple"))
+    put(backend, doc("2", "pear"))
+
+    names = sorted(p.name for p in backend.directory.iterdir())
+    assert not [name for name in names if name.endswith(".seg")], names
+    assert [name for name in names if name.endswith(".trm")]
+    # Whoosh's default writer packs a segment into one compound .seg file: what we avoid.
+    (tmp_path / "default").mkdir()
+    default = index.create_in(str(tmp_path / "default"), SCHEMA)
+    writer = default.writer()
+    writer.add_document(key="x", title="apple")
+    writer.commit()
+    assert [p.name for p in (tmp_path / "default").iterdir() if p.suffix == ".seg"]
+
+
+def test_a_bulk_write_makes_one_segment(backend):
+    put(backend, doc("0", "apple"))
+    with backend.bulk_writer() as writer:
+        for number in range(1, 4):
+            writer.update(doc(str(number), "apple"))
+
+    assert len([p for p in backend.directory.iterdir() if p.suffix == ".trm"]) == 1
+    assert sorted(found(backend, "apple")) == ["0", "1", "2", "3"]
+
+
+def test_searches_reuse_one_searcher_until_the_index_changes(backend):
+    put(backend, doc("1", "apple"))
+    assert found(backend, "apple") == ["1"]
+    view = backend._view
+
+    assert found(backend, "apple") == ["1"]
+    assert backend._view is view
+
+    put(backend, doc("2", "apple"))
+    assert sorted(found(backend, "apple")) == ["1", "2"]
+    assert backend._view is not view
+
+
+def test_what_a_segment_taught_is_kept_across_searchers(backend):
+    put(backend, doc("1", "apple"))
+    found(backend, "apple")
+    [first] = backend._segments.values()
+
+    put(backend, doc("2", "pear"))
+    found(backend, "apple")
+
+    assert first in backend._segments.values()
+    assert len(backend._segments) == 2
+
+
+def test_keys_left_unfinished_do_not_block_searches(backend):
+    put(backend, doc("1", "apple"), doc("2", "apple"))
+
+    keys = backend.keys()
+    next(keys)
+
+    assert sorted(found(backend, "apple")) == ["1", "2"]
+
+
+def test_a_searcher_sees_a_rebuild_made_elsewhere(backend):
+    # Another process clears and rebuilds the index: generations start again at 0, so the
+    # rebuilt index reaches the very generation the first searcher was opened at.
+    put(backend, doc("1", "apple"))
+    assert found(backend, "apple") == ["1"]
+    elsewhere = WhooshBackend(backend.directory)
+
+    elsewhere.clear()
+    put(elsewhere, doc("2", "apple"))
+    elsewhere.close()
+
+    assert found(backend, "apple") == ["2"]
+    assert list(backend.keys()) == ["profile:2"]
+
+
+def test_an_index_of_an_older_schema_is_replaced(tmp_path):
+    folder = tmp_path / "index"
+    folder.mkdir()
+    index.create_in(str(folder), Schema(key=ID(unique=True, stored=True)))
+
+    backend = WhooshBackend(folder)
+    try:
+        put(backend, doc("1", "apple"))
+        assert found(backend, "apple") == ["1"]
+    finally:
+        backend.close()
