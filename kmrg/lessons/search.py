@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 from kmrg.lessons import case_study_source
 from kmrg.lessons.models import STAGE_LABELS, Lesson, LessonStage, lesson_themes
 from kmrg.lessons.permissions import can_view_lesson, is_lesson_public
+from kmrg.lessons.queries import public_lessons_condition
 from kmrg.lessons.sources import SourceKind, preload_sources, registered_source_kinds
 from kmrg.markdown import html_to_text
 from kmrg.organisations.models import Organisation
@@ -38,8 +39,15 @@ def lesson_years(lesson: Lesson) -> list[str]:
     return [str(when.year)] if when else []
 
 
-def build_lesson_document(lesson: Lesson) -> SearchDocument:
-    """Return the lesson's search document; only public lessons are open to the public."""
+def build_lesson_document(lesson: Lesson) -> SearchDocument | None:
+    """Return the lesson's search document, or None unless the public may see the lesson.
+
+    A lesson that is not public is seen only by its author, its organisation's champions and
+    whoever may see its source: no audience of the index is exactly those people, so such a
+    lesson stays out of search (its people find it on its source and in their own lists).
+    """
+    if not is_lesson_public(lesson):
+        return None
     body = [
         html_to_text(lesson.driving_event_html),
         html_to_text(lesson.recommendation_html),
@@ -61,7 +69,7 @@ def build_lesson_document(lesson: Lesson) -> SearchDocument:
         doc_type=DOC_TYPE,
         doc_id=str(lesson.id),
         title=lesson.title,
-        audience=Audience.PUBLIC if is_lesson_public(lesson) else Audience.MEMBERS,
+        audience=Audience.PUBLIC,
         summary=html_to_text(lesson.lesson_html),
         body="\n\n".join(part for part in body if part),
         keywords=" · ".join(keywords),
@@ -93,7 +101,14 @@ def _load(session: Session, ids: Sequence[str]) -> dict[str, Lesson]:
 
 
 def _indexable_ids(session: Session) -> Iterable[str]:
-    return (str(i) for i in session.scalars(select(Lesson.id)))
+    public = set(session.scalars(select(Lesson.id).where(public_lessons_condition())))
+    # Sources that cannot say in SQL which of theirs are public are asked one by one.
+    unlisted = [kind.source_type for kind in registered_source_kinds() if kind.public_ids is None]
+    if unlisted:
+        for lesson in session.scalars(select(Lesson).where(Lesson.source_type.in_(unlisted))):
+            if is_lesson_public(lesson):
+                public.add(lesson.id)
+    return (str(i) for i in sorted(public))
 
 
 def _lesson_url(lesson: Lesson) -> str:

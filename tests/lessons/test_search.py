@@ -85,6 +85,8 @@ def test_the_document_holds_every_text_field_themes_and_organisation(session, or
     assert document.facets["province"] == ["EC"]
 
 
-def test_a_draft_is_indexed_for_members_only(session, organisation):
+def test_a_lesson_the_public_may_not_see_stays_out_of_search(session, organisation):
+    # Only its author, its organisation's champions and admins may see a draft: no audience of
+    # the index is exactly those people, so it is not indexed at all.
     lesson = make_lesson(session, organisation)
-    assert build_lesson_document(lesson).audience is Audience.MEMBERS
+    assert build_lesson_document(lesson) is None
