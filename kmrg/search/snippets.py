@@ -23,6 +23,7 @@ SENTENCE_REACH = 90
 # Snippets look at the start of very long fields only (a 300-page report's first 60,000 chars).
 MAX_FIELD_CHARS = 60_000
 SENTENCE_ENDS = ".!?\n"
+MAX_SPANS = 60
 
 
 @dataclass(frozen=True)
@@ -75,15 +76,18 @@ def _spans(found: list[Token], query: QueryTerms) -> list[tuple[int, int, str]]:
     return spans
 
 
-def _field_score(spans: list[tuple[int, int, str]]) -> tuple[int, int]:
+def _field_score(spans: list[tuple[int, int, str]]) -> int:
+    # Different words and phrases matched, not how often: on a tie the record's own summary or
+    # body wins over an attached file that repeats a word.
     distinct = {what for _, _, what in spans}
-    phrases = sum(1 for what in distinct if " " in what)
-    return (len(distinct) + 2 * phrases, len(spans))
+    return len(distinct) + 2 * sum(1 for what in distinct if " " in what)
 
 
 def _window(text: str, spans: list[tuple[int, int, str]]) -> tuple[int, int]:
     """Choose where the snippet starts and ends: around the most varied run of matches."""
     best_start, best_score = 0, (-1, 0)
+    # The first matches are enough to choose from (a long report may match hundreds of times).
+    spans = spans[:MAX_SPANS]
     for index, (start, _end, _what) in enumerate(spans):
         inside = [span for span in spans[index:] if span[1] <= start + SNIPPET_CHARS]
         score = (len({what for _, _, what in inside}), len(inside))
@@ -157,7 +161,7 @@ def make_snippet(document: SearchDocument, query: QueryTerms) -> Snippet:
         (document.body, None),
         *((attached.text, attached) for attached in document.attachments),
     ]
-    best: tuple[tuple[int, int], str, AttachedText | None, list] | None = None
+    best: tuple[int, str, AttachedText | None, list] | None = None
     if query:
         for raw, attached in places:
             text = " ".join(raw[:MAX_FIELD_CHARS].split())
