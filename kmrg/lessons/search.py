@@ -25,7 +25,7 @@ from kmrg.themes.search import theme_values
 DOC_TYPE = "lesson"
 STAGE_FACET = "stage"
 # Documented lessons are what the network most wants found, so they rank first.
-WEIGHT = 1.5
+WEIGHT = 1.8
 
 
 def lesson_years(lesson: Lesson) -> list[str]:
@@ -56,6 +56,10 @@ def build_lesson_document(lesson: Lesson) -> SearchDocument | None:
     ]
     organisation = lesson.organisation
     keywords = [theme.name for theme in lesson.themes]
+    source = lesson.source if lesson.has_source else None
+    if source is not None:
+        # Found by the words of what it was learnt from ("World Cup" finds the host city's).
+        keywords.append(source.title)
     if organisation is not None:
         keywords += [organisation.name, organisation.code]
     facets = {

@@ -15,10 +15,11 @@ from whoosh.analysis import STOP_WORDS, StemmingAnalyzer
 from whoosh.lang.porter2 import stem as porter2_stem
 
 # Whoosh's default stemmer turns "running" into "runn"; Porter2 stems it to "run".
-ANALYZER = StemmingAnalyzer(stemfn=porter2_stem, cachesize=50_000)
+# Single letters count ("e-government" is the phrase "e government"); common words do not.
+ANALYZER = StemmingAnalyzer(stemfn=porter2_stem, minsize=1, cachesize=50_000)
 # The same words Whoosh's tokenizer finds ("e.g" and "3.5" stay whole).
 TOKEN = re.compile(r"\w+(?:\.?\w+)*")
-MIN_WORD_LENGTH = 2
+MIN_WORD_LENGTH = 1
 
 
 @lru_cache(maxsize=100_000)

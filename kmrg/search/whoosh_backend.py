@@ -1,15 +1,15 @@
 """The embedded Whoosh search engine behind the Hub's search interface.
 
-Whoosh scores (BM25F over the weighted fields); which documents match, the total, the facet
-counts, audiences and one-result-per-record are worked out on sets of document numbers per
-segment (kmrg.search.bitsets), so none of them costs a pass over the matches in Python. Only the
-ranking walks the matches, skipping blocks that cannot reach the page (Whoosh's block quality).
+Whoosh stores and analyses; the rest is done on arrays. Which documents match, the total, the
+facet counts, audiences, exclusions and one-result-per-record are sets of document numbers per
+segment (kmrg.search.bitsets); ranking is weighted BM25 over the segment's decoded postings in
+NumPy (kmrg.search.whoosh_ranking). Segments never change, so what is read from one is kept
+(kmrg.search.whoosh_segments).
 """
 
 from __future__ import annotations
 
 import fcntl
-import heapq
 import logging
 import threading
 from collections import Counter
@@ -18,27 +18,34 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from whoosh import index
-from whoosh.fields import ID, KEYWORD, NUMERIC, TEXT, Schema
-from whoosh.query import And, Or, Phrase, Query, Term
-from whoosh.reading import IndexReader
+from whoosh import columns, index
+from whoosh.fields import COLUMN, ID, KEYWORD, TEXT, Schema
+from whoosh.query import Or, Phrase, Query
 from whoosh.searching import Searcher
 from whoosh.writing import IndexWriter as WhooshWriter
 
 from kmrg.search import bitsets
-from kmrg.search.analysis import ANALYZER, stem
+from kmrg.search.analysis import ANALYZER, TOKEN, stem
 from kmrg.search.backend import FIELD_WEIGHTS, Hit, Matches, SearchOptions, Sort
 from kmrg.search.language import Filter, SearchQuery
 from kmrg.search.language import Phrase as PhraseTerm
 from kmrg.search.language import Term as QueryTerm
 from kmrg.search.registry import SearchDocument, facet_term
 from kmrg.search.spelling import edit_distance, vocabulary_words
-from kmrg.search.whoosh_segments import SegmentCache
+from kmrg.search.whoosh_ranking import (
+    RERANK_DEPTH,
+    FieldStats,
+    Leaf,
+    best,
+    field_stats,
+    newest,
+    with_phrase_bonus,
+)
+from kmrg.search.whoosh_segments import SegmentCache, packed_lengths
 
 log = logging.getLogger("kmrg.search")
 
 TEXT_FIELDS = ("title", "summary", "body", "attachments", "keywords")
-PHRASE_FIELDS = TEXT_FIELDS
 
 SCHEMA = Schema(
     key=ID(unique=True, stored=True),
@@ -47,14 +54,13 @@ SCHEMA = Schema(
     audience=ID,
     record=ID,
     facets=KEYWORD(commas=True, scorable=False),
-    date=NUMERIC(int, bits=32, sortable=True),
+    # Columns only: read whole, as arrays, for ordering and BM25's length normalisation (Whoosh
+    # 2.7.5 records no field lengths of its own).
+    date=COLUMN(columns.NumericColumn("i", default=0)),
+    lengths=COLUMN(columns.FixedBytesColumn(4 * len(TEXT_FIELDS), default=bytes(20))),
     vocabulary=KEYWORD(scorable=False),
-    **{name: TEXT(analyzer=ANALYZER, field_boost=FIELD_WEIGHTS[name]) for name in TEXT_FIELDS},
+    **{name: TEXT(analyzer=ANALYZER) for name in TEXT_FIELDS},
 )
-# Ranking looks at this many of the best matches again when the query's words also occur
-# together as a phrase, and multiplies their score by the bonus.
-RERANK_DEPTH = 50
-PHRASE_BONUS = 1.3
 
 
 class _Writer:
@@ -78,6 +84,9 @@ class _Writer:
                 vocabulary_words(document.title, document.summary, document.body)
             ),
         }
+        fields["lengths"] = packed_lengths(
+            [len(TOKEN.findall(fields[name])) for name in TEXT_FIELDS]
+        )
         if document.record:
             fields["record"] = document.record
         self._writer.update_document(**fields)
@@ -87,32 +96,24 @@ class _Writer:
 
 
 @dataclass
-class _Leaf:
-    """One segment as the current searcher sees it."""
-
-    searcher: Searcher
-    reader: IndexReader
-    offset: int
-    cache: SegmentCache
-    alive: int
-
-
-@dataclass
 class _View:
-    """The current searcher, its segments, and the records with more than one live document."""
+    """The current searcher, its segments, field statistics, and the records with more than one
+    live document."""
 
     searcher: Searcher
     stamp: tuple[int, bytes]
-    leaves: list[_Leaf]
+    leaves: list[Leaf]
+    stats: list[FieldStats]
     groups: list[list[tuple[int, int]]]
 
 
 @dataclass(frozen=True)
 class _Part:
-    """One compiled term: how to find its documents' set, and (for text) how to score them."""
+    """One compiled term: the key of its documents' set, a phrase's Whoosh query, its terms."""
 
     key: tuple[str, str]
     query: Query | None
+    stems: tuple[str, ...]
 
 
 class WhooshBackend:
@@ -212,15 +213,16 @@ class WhooshBackend:
             if reader.doc_count_all() == 0:
                 continue
             segment_id = reader.segment().segment_id()
-            cache = self._segments.get(segment_id) or SegmentCache(reader)
+            cache = self._segments.get(segment_id) or SegmentCache(reader, TEXT_FIELDS)
             segments[segment_id] = cache
             alive = bitsets.everything(cache.size)
             if reader.has_deletions():
                 alive &= ~bitsets.from_ids(reader.deleted_docs_set, cache.size)
-            leaves.append(_Leaf(sub, reader, offset, cache, alive))
-        # Segments merged away are forgotten with their sets.
+            leaves.append(Leaf(sub, offset, cache, alive))
+        # Segments merged away are forgotten with what was read from them.
         self._segments = segments
-        return _View(searcher, stamp, leaves, _record_groups(leaves))
+        stats = [field_stats(leaves, position) for position in range(len(TEXT_FIELDS))]
+        return _View(searcher, stamp, leaves, stats, _record_groups(leaves))
 
     def _close_view(self) -> None:
         if self._view is not None:
@@ -247,14 +249,19 @@ class WhooshBackend:
             _keep_one_per_record(view, finals, options.weights)
             total = sum(bits.bit_count() for bits in finals)
             facets = {name: _count(view, finals, name) for name in options.facets}
-            scoring = _scoring_query(clauses)
+            terms = _scored_terms(clauses)
             wanted = options.offset + options.limit
             if not total or options.limit <= 0:
                 ranked: list[tuple[float, int, int]] = []
-            elif options.sort is Sort.NEWEST or scoring is None:
-                ranked = _newest(view, finals, wanted)
+            elif options.sort is Sort.NEWEST or not terms:
+                ranked = newest(view.leaves, finals, wanted)
             else:
-                ranked = _best(view, finals, scoring, options, _implied_phrase(query))
+                phrase = _implied_phrase(query)
+                depth = max(wanted, RERANK_DEPTH) if phrase is not None else wanted
+                weights = options.weights
+                ranked = best(view.leaves, finals, terms, FIELD_WEIGHTS, view.stats, weights, depth)
+                if phrase is not None:
+                    ranked = with_phrase_bonus(view.leaves, ranked, phrase, TEXT_FIELDS)
             hits = []
             for score, leaf_index, docnum in ranked[options.offset : wanted]:
                 stored = view.leaves[leaf_index].searcher.stored_fields(docnum)
@@ -268,14 +275,15 @@ class WhooshBackend:
         max_distance = 1 if len(word) < 6 else 2
         with self._lock:
             view = self._current_view()
-            if any(("vocabulary", word) in leaf.reader for leaf in view.leaves):
+            readers = [leaf.searcher.reader() for leaf in view.leaves]
+            if any(("vocabulary", word) in reader for reader in readers):
                 return []
             frequency: Counter[str] = Counter()
-            for leaf in view.leaves:
-                for raw in leaf.reader.terms_within("vocabulary", word, max_distance, prefix=1):
+            for reader in readers:
+                for raw in reader.terms_within("vocabulary", word, max_distance, prefix=1):
                     candidate = raw.decode() if isinstance(raw, bytes) else raw
                     if candidate != word:
-                        frequency[candidate] += leaf.reader.doc_frequency("vocabulary", candidate)
+                        frequency[candidate] += reader.doc_frequency("vocabulary", candidate)
         ranked = sorted(frequency, key=lambda w: (edit_distance(word, w), -frequency[w], w))
         return ranked[:limit]
 
@@ -305,46 +313,40 @@ class WhooshBackend:
 
 def _compile_term(term: QueryTerm) -> _Part | None:
     if isinstance(term, Filter):
-        return _Part(("facets", facet_term(term.facet, term.value)), None)
+        return _Part(("facets", facet_term(term.facet, term.value)), None, ())
     words = term.words if isinstance(term, PhraseTerm) else (term.text,)
-    stems = [s for s in (stem(word) for word in words) if s]
+    stems = tuple(s for s in (stem(word) for word in words) if s)
     if not stems:
         return None
     if len(stems) == 1:
-        return _Part(("word", stems[0]), Or([Term(name, stems[0]) for name in TEXT_FIELDS]))
-    phrase = Or([Phrase(name, stems) for name in PHRASE_FIELDS])
-    return _Part(("phrase", " ".join(stems)), phrase)
+        return _Part(("word", stems[0]), None, stems)
+    return _Part(("phrase", " ".join(stems)), _phrase_query(stems), stems)
 
 
 def _compile_clause(options: Sequence[QueryTerm]) -> list[_Part]:
     return [part for part in map(_compile_term, options) if part is not None]
 
 
-def _scoring_query(clauses: list[list[_Part]]) -> Query | None:
-    scored = [
-        [part.query for part in parts if part.query is not None]
-        for parts in clauses
-        if any(part.query is not None for part in parts)
-    ]
-    if not scored:
-        return None
-    ors = [options[0] if len(options) == 1 else Or(options) for options in scored]
-    return ors[0] if len(ors) == 1 else And(ors)
+def _phrase_query(stems: Sequence[str]) -> Query:
+    return Or([Phrase(name, list(stems)) for name in TEXT_FIELDS])
 
 
-def _implied_phrase(query: SearchQuery) -> Query | None:
+def _scored_terms(clauses: list[list[_Part]]) -> list[str]:
+    """Return the terms relevance is computed from: every word's and phrase's, once each."""
+    return list(dict.fromkeys(term for parts in clauses for part in parts for term in part.stems))
+
+
+def _implied_phrase(query: SearchQuery) -> list[str] | None:
     words = query.implied_phrase()
     stems = [s for s in (stem(word) for word in words or ()) if s]
-    if len(stems) < 2:
-        return None
-    return Or([Phrase(name, stems) for name in PHRASE_FIELDS])
+    return stems if len(stems) > 1 else None
 
 
 # -- sets of documents ----------------------------------------------------------------------
 
 
-def _part_bits(leaf: _Leaf, part: _Part) -> int:
-    cache, reader = leaf.cache, leaf.reader
+def _part_bits(leaf: Leaf, part: _Part) -> int:
+    cache, reader = leaf.cache, leaf.searcher.reader()
     kind, text = part.key
     if kind == "facets":
         return cache.term(reader, "facets", text)
@@ -359,18 +361,19 @@ def _part_bits(leaf: _Leaf, part: _Part) -> int:
         return cache.computed(part.key, word_bits)
 
     def phrase_bits() -> int:
-        matcher = part.query.matcher(leaf.searcher, leaf.searcher.boolean_context())
+        searcher = leaf.searcher
+        matcher = part.query.matcher(searcher, searcher.boolean_context())
         return bitsets.from_ids(matcher.all_ids(), cache.size)
 
     return cache.computed(part.key, phrase_bits)
 
 
 def _matching(
-    leaf: _Leaf, clauses: list[list[_Part]], excluded: list[_Part], audiences: Sequence[str]
+    leaf: Leaf, clauses: list[list[_Part]], excluded: list[_Part], audiences: Sequence[str]
 ) -> int:
     allowed = 0
     for audience in audiences:
-        allowed |= leaf.cache.term(leaf.reader, "audience", audience)
+        allowed |= leaf.cache.term(leaf.searcher.reader(), "audience", audience)
     bits = leaf.alive & allowed
     for parts in clauses:
         if not bits:
@@ -384,7 +387,7 @@ def _matching(
     return bits
 
 
-def _record_groups(leaves: list[_Leaf]) -> list[list[tuple[int, int]]]:
+def _record_groups(leaves: list[Leaf]) -> list[list[tuple[int, int]]]:
     documents: dict[str, list[tuple[int, int]]] = {}
     for leaf_index, leaf in enumerate(leaves):
         packed = bitsets.to_bytes(leaf.alive, leaf.cache.size)
@@ -409,7 +412,8 @@ def _keep_one_per_record(view: _View, finals: list[int], weights: dict[str, floa
             continue
 
         def heaviest(found: tuple[int, int]) -> tuple[float, str]:
-            doc_type = view.leaves[found[0]].cache.facts.types[found[1]]
+            facts = view.leaves[found[0]].cache.facts
+            doc_type = facts.type_names[facts.type_codes[found[1]]]
             return (weights.get(doc_type, 1.0), doc_type)
 
         kept = max(present, key=heaviest)
@@ -426,102 +430,8 @@ def _count(view: _View, finals: list[int], facet: str) -> dict[str, int]:
     for leaf, bits in zip(view.leaves, finals, strict=True):
         if not bits:
             continue
-        for value, having in leaf.cache.facet_values(leaf.reader, facet):
+        for value, having in leaf.cache.facet_values(leaf.searcher.reader(), facet):
             found = (bits & having).bit_count()
             if found:
                 counts[value] += found
     return dict(counts)
-
-
-# -- ordering -----------------------------------------------------------------------------------
-
-
-def _newest(view: _View, finals: list[int], wanted: int) -> list[tuple[float, int, int]]:
-    candidates: list[tuple[int, int, int]] = []
-    for leaf_index, (leaf, bits) in enumerate(zip(view.leaves, finals, strict=True)):
-        if not bits:
-            continue
-        dates = leaf.cache.facts.dates
-        if bits.bit_count() * 16 < leaf.cache.size:
-            found = sorted(bitsets.members(bits, leaf.cache.size), reverse=True)
-            found.sort(key=dates.__getitem__, reverse=True)
-            found = found[:wanted]
-        else:
-            packed = bitsets.to_bytes(bits, leaf.cache.size)
-            found = []
-            for docnum in leaf.cache.newest_first():
-                if bitsets.contains(packed, docnum):
-                    found.append(docnum)
-                    if len(found) == wanted:
-                        break
-        candidates += [(dates[d], leaf.offset + d, leaf_index) for d in found]
-    candidates.sort(reverse=True)
-    return [
-        (0.0, leaf_index, global_docnum - view.leaves[leaf_index].offset)
-        for _date, global_docnum, leaf_index in candidates[:wanted]
-    ]
-
-
-def _best(
-    view: _View,
-    finals: list[int],
-    scoring: Query,
-    options: SearchOptions,
-    phrase: Query | None,
-) -> list[tuple[float, int, int]]:
-    wanted = options.offset + options.limit
-    depth = max(wanted, RERANK_DEPTH) if phrase is not None else wanted
-    weights = options.weights
-    top_weight = max([1.0, *weights.values()])
-    heap: list[tuple[float, int, int, int]] = []
-    for leaf_index, (leaf, bits) in enumerate(zip(view.leaves, finals, strict=True)):
-        if not bits:
-            continue
-        packed = bitsets.to_bytes(bits, leaf.cache.size)
-        types = leaf.cache.facts.types
-        matcher = scoring.matcher(leaf.searcher, leaf.searcher.context())
-        use_quality = matcher.supports_block_quality()
-        check_quality = True
-        while matcher.is_active():
-            if use_quality and check_quality and len(heap) >= depth:
-                matcher.skip_to_quality(heap[0][0] / top_weight)
-                if not matcher.is_active():
-                    break
-            docnum = matcher.id()
-            if bitsets.contains(packed, docnum):
-                score = matcher.score() * weights.get(types[docnum], 1.0)
-                # Equal scores: the earlier document first, the same way on every page.
-                item = (score, -(leaf.offset + docnum), leaf_index, docnum)
-                if len(heap) < depth:
-                    heapq.heappush(heap, item)
-                elif item > heap[0]:
-                    heapq.heapreplace(heap, item)
-            check_quality = matcher.next()
-    ranked = sorted(heap, reverse=True)
-    if phrase is not None:
-        ranked = _with_phrase_bonus(view, ranked, phrase)
-    return [(score, leaf_index, docnum) for score, _order, leaf_index, docnum in ranked]
-
-
-def _with_phrase_bonus(
-    view: _View, ranked: list[tuple[float, int, int, int]], phrase: Query
-) -> list[tuple[float, int, int, int]]:
-    together: set[tuple[int, int]] = set()
-    by_leaf: dict[int, list[int]] = {}
-    for _score, _order, leaf_index, docnum in ranked:
-        by_leaf.setdefault(leaf_index, []).append(docnum)
-    for leaf_index, docnums in by_leaf.items():
-        searcher = view.leaves[leaf_index].searcher
-        matcher = phrase.matcher(searcher, searcher.boolean_context())
-        for docnum in sorted(docnums):
-            if not matcher.is_active():
-                break
-            matcher.skip_to(docnum)
-            if matcher.is_active() and matcher.id() == docnum:
-                together.add((leaf_index, docnum))
-    rescored = []
-    for score, order, leaf_index, docnum in ranked:
-        bonus = PHRASE_BONUS if (leaf_index, docnum) in together else 1.0
-        rescored.append((score * bonus, order, leaf_index, docnum))
-    rescored.sort(reverse=True)
-    return rescored

@@ -38,7 +38,7 @@ MEMBER_EMAIL = "member.nmb@example.org"
 NDCG_DEPTH = 10
 # Measured when the set was written (see the report printed by -s); raise it as ranking improves,
 # never lower it.
-NDCG_FLOOR = 0.946
+NDCG_FLOOR = 0.965
 # Grades in nDCG: a record that must come first, and one that is relevant too.
 EXPECTED_GRADE, ALSO_GRADE = 2, 1
 SHOWN_ON_FAILURE = 10

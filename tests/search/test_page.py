@@ -51,7 +51,11 @@ def test_every_word_must_match_in_any_of_its_forms(client, world):
 def test_a_phrase_is_found_and_marked_as_one(client, world):
     html = get(client, q='"smart water meters"')
 
-    assert titles(html) == ["Smart water meters in Buffalo City"]
+    # The lesson learnt from the case study is found by its source's title too.
+    assert titles(html) == [
+        "Smart water meters in Buffalo City",
+        "Fix the bills before chasing debt",
+    ]
     assert "<mark>smart water meters</mark>" in snippets(html)[0]
 
 
