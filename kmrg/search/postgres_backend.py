@@ -4,11 +4,12 @@ For several app servers sharing one database (Whoosh's index is a folder on one 
 documents match, the total, the facet counts, audiences and one-result-per-record are one SQL
 statement over the same matched set. Matching uses a GIN index on each document's tsvector, with
 the query tree compiled to a tsquery of stems analysed exactly as the Whoosh backend analyses them
-(kmrg.search.postgres_index says why). Ranking is BM25 per field, the way Whoosh's BM25F scores
-(field weights scale a word's frequency; idf per field), computed in SQL over every match from
-the frequencies each row keeps and the statistics the writer keeps; `ts_rank` ranks Cranfield's
-queries 20% worse. The writer holds a transaction-level advisory lock, so batches from any number
-of processes or machines apply one at a time and the statistics never lose an update.
+(kmrg.search.postgres_index says why). Relevance is the Whoosh backend's (kmrg.search.
+whoosh_ranking: BM25 per field times the field's weight, title and phrase bonuses), computed in
+SQL over every match from the frequencies each row keeps and the statistics the writer keeps;
+`ts_rank` ranks Cranfield's queries 20% worse. The writer holds a transaction-level advisory
+lock, so batches from any number of processes or machines apply one at a time and the statistics
+never lose an update.
 """
 
 from __future__ import annotations
@@ -30,7 +31,6 @@ from kmrg.search.language import Term as QueryTerm
 from kmrg.search.postgres_index import (
     DOCUMENTS,
     FIELDS,
-    PHRASE_LABELS,
     TABLES,
     Changes,
     document_row,
@@ -40,12 +40,10 @@ from kmrg.search.postgres_index import (
 from kmrg.search.registry import SearchDocument, facet_term, split_facet_term
 from kmrg.search.spelling import edit_distance
 
-# Whoosh's BM25F defaults.
-K1 = 1.2
-B = 0.75
-# As in the Whoosh backend: the best matches looked at again for a phrase bonus, and the bonus.
-RERANK_DEPTH = 50
-PHRASE_BONUS = 1.3
+# Relevance as the Whoosh backend ranks (BM25's k1 and b, the title and phrase bonuses, how many
+# of the best are checked for the phrase), so both backends put the same records first.
+from kmrg.search.whoosh_ranking import K1, PHRASE_BONUS, RERANK_DEPTH, TITLE_BONUS, B
+
 # One writer at a time, in every process that shares the database (pg_advisory_xact_lock).
 WRITER_LOCK = 0x6B6D7267  # "kmrg"
 BULK_FLUSH = 1000
@@ -134,8 +132,7 @@ class _Part:
     def tsquery(self) -> str:
         if self.kind == "word":
             return tsquery_lexeme(self.texts[0])
-        labelled = [f"{tsquery_lexeme(text)}:{PHRASE_LABELS}" for text in self.texts]
-        return "(" + " <-> ".join(labelled) + ")"
+        return "(" + " <-> ".join(map(tsquery_lexeme, self.texts)) + ")"
 
 
 class PostgresBackend:
@@ -154,6 +151,10 @@ class PostgresBackend:
 
     @contextmanager
     def _writing(self, flush_every: int | None) -> Iterator[tuple[sa.Connection, _Writer]]:
+        # The lock is taken on entry, before the caller reads the records it will index (the
+        # indexer loads them inside the block): a drain on another machine that read an older
+        # version of a record cannot write it over a newer one, since it reads only after the
+        # writer before it committed (PostgreSQL's READ COMMITTED: a fresh snapshot a statement).
         with self.engine.connect() as connection, connection.begin():
             connection.exec_driver_sql(
                 "SELECT pg_advisory_xact_lock(%(lock)s)", {"lock": WRITER_LOCK}
@@ -312,8 +313,9 @@ class _Statistics:
         return cls(documents, means, {(term, f): n for term, f, n in found})
 
     def idf(self, term: str, field: int) -> float:
-        # Whoosh's idf, from the same counts.
-        return math.log(self.documents / (self.frequencies.get((term, field), 0) + 1)) + 1
+        # Lucene's idf, as the Whoosh backend computes it.
+        frequency = self.frequencies.get((term, field), 0)
+        return max(math.log(1 + (self.documents - frequency + 0.5) / (frequency + 0.5)), 1e-3)
 
 
 class _Statement:
@@ -349,7 +351,11 @@ class _Statement:
         return f"%({name})s"
 
     def stems(self) -> list[str]:
-        return list({text: None for parts in self.scored for p in parts for text in p.texts})
+        """Return the stems relevance is computed from: every word's and phrase's, once each."""
+        texts = (
+            text for parts in self.scored for p in parts if p.kind != "facet" for text in p.texts
+        )
+        return list(dict.fromkeys(texts))
 
     def conditions(self) -> list[str]:
         where = ["d.audience = ANY(%(audiences)s)"]
@@ -378,11 +384,12 @@ class _Statement:
         return where
 
     def score_with(self, statistics: _Statistics) -> None:
-        """Build the BM25 expression from the index's statistics (Whoosh's BM25F scoring).
+        """Build the relevance expression from the index's statistics, as the Whoosh backend ranks.
 
-        A word scores in each field `idf * boost * tf * (K1 + 1) / (boost * tf + K1 * (1 - B +
-        B * length / mean length))`, written with `tf` once and skipped for documents without
-        the word: this expression is evaluated for every match, and costs most of a search.
+        Each stem scores, in each field, the field's weight times BM25: `idf * tf * (K1 + 1) /
+        (tf + K1 * (1 - B + B * length / mean length))`, written with `tf` once and skipped for
+        documents without the stem (this is evaluated for every match and costs most of a
+        search); a title holding every stem doubles the sum.
         """
         variables = {text: f"t.t{n}" for n, text in enumerate(self.stems())}
         self.lateral = ", ".join(
@@ -390,29 +397,22 @@ class _Statement:
             for text, name in variables.items()
         )
         scored = []
-        for parts in self.scored:
-            for part in (p for p in parts if p.kind != "facet"):
-                fields = range(len(FIELDS)) if part.kind == "word" else range(len(FIELDS) - 1)
-                addends = []
-                for text in part.texts:
-                    for field in fields:
-                        if (text, field) not in statistics.frequencies:
-                            continue  # no document has it there
-                        boost = FIELD_WEIGHTS[FIELDS[field]]
-                        scale = statistics.idf(text, field) * (K1 + 1)
-                        slope = K1 * B / statistics.mean_lengths[field]
-                        rest = f"({K1 * (1 - B)!r} + {slope!r} * d.lengths[{field + 1}])"
-                        tf = f"({variables[text]} ->> {field})::float8"
-                        addends.append(f"{scale!r} * (1 - {rest} / ({boost!r} * {tf} + {rest}))")
-                if not addends:
-                    continue
-                absent = " OR ".join(f"{variables[text]} IS NULL" for text in part.texts)
-                when = absent
-                if part.kind == "phrase" and len(parts) > 1:
-                    # Only a phrase found as a phrase scores (it may be one of several options).
-                    when += f" OR NOT d.matched @@ {self._param(part.tsquery())}::tsquery"
-                scored.append(f"CASE WHEN {when} THEN 0 ELSE {' + '.join(addends)} END")
-        self.score = " + ".join(scored) or "0.0"
+        for text, variable in variables.items():
+            addends = []
+            for field, name in enumerate(FIELDS):
+                if (text, field) not in statistics.frequencies:
+                    continue  # no document has it there
+                scale = FIELD_WEIGHTS[name] * statistics.idf(text, field) * (K1 + 1)
+                slope = K1 * B / statistics.mean_lengths[field]
+                rest = f"({K1 * (1 - B)!r} + {slope!r} * d.lengths[{field + 1}])"
+                tf = f"({variable} ->> {field})::float8"
+                addends.append(f"{scale!r} * (1 - {rest} / ({tf} + {rest}))")
+            if addends:
+                scored.append(f"CASE WHEN {variable} IS NULL THEN 0 ELSE {' + '.join(addends)} END")
+        in_title = " AND ".join(f"({variable} ->> 0)::int > 0" for variable in variables.values())
+        if scored:
+            bonus = f"CASE WHEN {in_title} THEN {TITLE_BONUS!r} ELSE 1.0 END"
+            self.score = f"({' + '.join(scored)}) * {bonus}"
 
     def sql(self) -> tuple[str, dict[str, Any]]:
         # Built from fixed fragments: every text of the query is a bound parameter, and only

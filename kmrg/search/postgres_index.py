@@ -5,9 +5,9 @@ Text is analysed here, in Python, by the analysis every other part of the search
 text search configuration: 'english' has other stop words and another parser, so a word would
 match here and not be marked in its snippet, or the reverse. The row holds:
 
-- `matched`, a tsvector of the document's stems with positions, one weight label per field
-  (title A, summary B, body and attachments C, keywords D), for matching words and phrases
-  through a GIN index;
+- `matched`, a tsvector of the document's stems with positions, for matching words and phrases
+  through a GIN index; each field's positions carry a weight label (title A, summary B, body and
+  attachments C, keywords D), so a query can ask for a word in the title (`'word':A`);
 - `terms`, each stem's frequency per field, and `lengths`, each field's number of words, for
   BM25, with the document frequencies and field totals the writer keeps in `search_terms` and
   `search_counters`;
@@ -28,7 +28,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB, TSVECTOR
 
 from kmrg.models import NAMING_CONVENTION
-from kmrg.search.analysis import tokens
+from kmrg.search.analysis import TOKEN, tokens
 from kmrg.search.registry import SearchDocument
 from kmrg.search.spelling import vocabulary_words
 
@@ -37,8 +37,6 @@ log = logging.getLogger("kmrg.search")
 # The matched fields in the order of `lengths` and of each stem's frequencies in `terms`.
 FIELDS = ("title", "summary", "body", "attachments", "keywords")
 LABELS = ("A", "B", "C", "C", "D")
-# Phrases are looked for in every field but the keywords (as in the Whoosh backend).
-PHRASE_LABELS = "ABC"
 # PostgreSQL's limits: positions above 16383 are all counted as 16383, a stem keeps at most 256
 # positions, a stem is at most 2047 bytes and a tsvector's stems at most 1 MB together.
 MAX_POSITION = 16383
@@ -152,7 +150,8 @@ def document_row(document: SearchDocument) -> Row:
             places = positions[term]
             if len(places) < MAX_POSITIONS:
                 places.append(f"{min(start + token.position, MAX_POSITION)}{label}")
-        lengths.append(count)
+        # A field's length counts its common words too, as the Whoosh backend counts it.
+        lengths.append(len(TOKEN.findall(text)))
         # One position left empty between fields, so no phrase runs from one into the next.
         start += count + 1
     if budget <= 0:
