@@ -13,7 +13,10 @@ from typing import Any
 ENVIRONMENT_VARIABLES = {
     "KMRG_DATABASE_URL": "database URL; default a SQLite file in the instance folder",
     "KMRG_SECRET_KEY": "signing key; generated once into the instance folder when unset",
-    "KMRG_SEARCH_BACKEND": "search engine; 'whoosh' (default)",
+    "KMRG_SEARCH_BACKEND": (
+        "search engine; 'whoosh' (default: an index folder on this machine) or 'postgres' "
+        "(in the database, for several app servers; PostgreSQL only)"
+    ),
     "KMRG_SEARCH_DIR": "search index folder; default <instance>/search-index",
     "KMRG_SEARCH_INDEXING": "'background' (default: an indexer thread) or 'inline' (after commit)",
     "KMRG_UPLOAD_DIR": "attachment store; default <instance>/uploads",

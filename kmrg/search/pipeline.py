@@ -17,6 +17,7 @@ from kmrg.extensions import db
 from kmrg.search.backend import SearchBackend
 from kmrg.search.capture import PIPELINE_KEY
 from kmrg.search.indexer import build_documents, drain_queue, indexer_lock
+from kmrg.search.postgres_backend import PostgresBackend
 from kmrg.search.registry import SearchRegistry, document_key, registry
 from kmrg.search.whoosh_backend import WhooshBackend
 
@@ -131,11 +132,25 @@ class SearchPipeline:
 
 
 def make_backend(app: Flask) -> SearchBackend:
-    """Return the search backend named by KMRG_SEARCH_BACKEND."""
+    """Return the search backend named by KMRG_SEARCH_BACKEND.
+
+    Raises RuntimeError for an unknown name, or for 'postgres' on a database that is not one.
+    """
     name = app.config["SEARCH_BACKEND"]
     if name == "whoosh":
         return WhooshBackend(app.config["SEARCH_DIR"])
-    raise RuntimeError(f"unknown search backend {name!r} (KMRG_SEARCH_BACKEND); try 'whoosh'")
+    if name == "postgres":
+        with app.app_context():
+            engine = db.engine
+        if engine.dialect.name != "postgresql":
+            raise RuntimeError(
+                "KMRG_SEARCH_BACKEND=postgres keeps the index in the database, which must be "
+                f"PostgreSQL (KMRG_DATABASE_URL is {engine.dialect.name}); use 'whoosh' instead"
+            )
+        return PostgresBackend(engine)
+    raise RuntimeError(
+        f"unknown search backend {name!r} (KMRG_SEARCH_BACKEND); try 'whoosh' or 'postgres'"
+    )
 
 
 def init_search(app: Flask) -> None:
