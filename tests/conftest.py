@@ -1,10 +1,14 @@
 """Fixtures shared by the whole suite: a real database (SQLite, or PostgreSQL when
-KMRG_TEST_DATABASE_URL is set), migrated once per run and emptied after every test."""
+KMRG_TEST_DATABASE_URL is set), migrated once per run and emptied after every test.
+
+KMRG_TEST_SEARCH_BACKEND names the search backend the apps use ('whoosh' by default; 'postgres'
+needs KMRG_TEST_DATABASE_URL)."""
 
 from __future__ import annotations
 
 import os
 import re
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,19 +24,29 @@ from kmrg.auth.models import AccountStatus, ProfileVisibility, Role, User
 from kmrg.extensions import db
 from kmrg.models import Base
 from kmrg.organisations.models import Organisation, OrganisationKind, Province
+from kmrg.search.postgres_index import TABLES as SEARCH_TABLES
 from tests import factories
 
 POSTGRES_URL = os.environ.get("KMRG_TEST_DATABASE_URL")
+SEARCH_BACKEND = os.environ.get("KMRG_TEST_SEARCH_BACKEND", "whoosh")
 
 
 def normalise_url(url: str) -> str:
     return re.sub(r"^postgres(ql)?://", "postgresql+psycopg://", url)
 
 
-@pytest.fixture(scope="session")
-def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
-    if not POSTGRES_URL:
-        return f"sqlite:///{tmp_path_factory.mktemp('db') / 'hub.sqlite3'}"
+_migrated_postgres: list[str] = []
+
+
+def migrate_test_database() -> str:
+    """Return the PostgreSQL test database's URL, emptied and migrated to head once per run.
+
+    Shared by the `database_url` fixture and the search backend tests, which need the PostgreSQL
+    backend's tables without an app; whichever comes first prepares the database.
+    """
+    if _migrated_postgres:
+        return _migrated_postgres[0]
+    assert POSTGRES_URL, "KMRG_TEST_DATABASE_URL is not set"
     url = normalise_url(POSTGRES_URL)
     engine = sa.create_engine(url)
     try:
@@ -44,7 +58,21 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
         pytest.skip(f"KMRG_TEST_DATABASE_URL is set but PostgreSQL is not reachable: {error}")
     finally:
         engine.dispose()
+    with tempfile.TemporaryDirectory() as folder:
+        app = make_app(url, Path(folder))
+        with app.app_context():
+            upgrade()
+            db.engine.dispose()
+        _created_apps.remove(app)
+    _migrated_postgres.append(url)
     return url
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    if not POSTGRES_URL:
+        return f"sqlite:///{tmp_path_factory.mktemp('db') / 'hub.sqlite3'}"
+    return migrate_test_database()
 
 
 def make_app(database_url: str, tmp_path: Path, **overrides: object) -> Flask:
@@ -52,6 +80,7 @@ def make_app(database_url: str, tmp_path: Path, **overrides: object) -> Flask:
         "TESTING": True,
         "SECRET_KEY": "test-secret-key-not-for-production",
         "SQLALCHEMY_DATABASE_URI": database_url,
+        "SEARCH_BACKEND": SEARCH_BACKEND,
         "SEARCH_DIR": str(tmp_path / "search-index"),
         "SEARCH_INDEXING": "inline",
         "UPLOAD_DIR": str(tmp_path / "uploads"),
@@ -95,6 +124,8 @@ def empty_database(engine: sa.Engine) -> None:
     tables = [t.name for t in reversed(Base.metadata.sorted_tables)] + ["alembic_version"]
     with engine.begin() as connection:
         if engine.dialect.name == "postgresql":
+            # The PostgreSQL search backend's index too (its tables exist on PostgreSQL only).
+            tables += [table.name for table in SEARCH_TABLES]
             names = ", ".join(t for t in tables if t != "alembic_version")
             connection.exec_driver_sql(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
         else:

@@ -16,8 +16,8 @@ import sqlalchemy as sa
 
 from kmrg.search.backend import Matches, SearchBackend, SearchOptions, Sort
 from kmrg.search.language import parse_query
-from kmrg.search.registry import AttachedText, Audience, Facet, SearchDocument
 from kmrg.search.postgres_backend import PostgresBackend
+from kmrg.search.registry import AttachedText, Audience, Facet, SearchDocument
 from kmrg.search.whoosh_backend import WhooshBackend
 
 # The search language as a backend sees it: facet values arrive already read, so here every
