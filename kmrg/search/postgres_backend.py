@@ -290,6 +290,11 @@ def _compile_clause(options: Sequence[QueryTerm]) -> list[_Part]:
     return [part for part in map(_compile_term, options) if part is not None]
 
 
+def _real(number: float) -> str:
+    """Return a float8 constant: a bare 0.3 is numeric in SQL, whose arithmetic is far slower."""
+    return f"float8 '{float(number)!r}'"
+
+
 @dataclass
 class _Statistics:
     """What BM25 needs of the whole index: its size, mean field lengths, frequencies per field."""
@@ -404,14 +409,14 @@ class _Statement:
                     continue  # no document has it there
                 scale = FIELD_WEIGHTS[name] * statistics.idf(text, field) * (K1 + 1)
                 slope = K1 * B / statistics.mean_lengths[field]
-                rest = f"({K1 * (1 - B)!r} + {slope!r} * d.lengths[{field + 1}])"
+                rest = f"({_real(K1 * (1 - B))} + {_real(slope)} * d.lengths[{field + 1}])"
                 tf = f"({variable} ->> {field})::float8"
-                addends.append(f"{scale!r} * (1 - {rest} / ({tf} + {rest}))")
+                addends.append(f"{_real(scale)} * (1 - {rest} / ({tf} + {rest}))")
             if addends:
                 scored.append(f"CASE WHEN {variable} IS NULL THEN 0 ELSE {' + '.join(addends)} END")
         in_title = " AND ".join(f"({variable} ->> 0)::int > 0" for variable in variables.values())
         if scored:
-            bonus = f"CASE WHEN {in_title} THEN {TITLE_BONUS!r} ELSE 1.0 END"
+            bonus = f"CASE WHEN {in_title} THEN {_real(TITLE_BONUS)} ELSE 1.0 END"
             self.score = f"({' + '.join(scored)}) * {bonus}"
 
     def sql(self) -> tuple[str, dict[str, Any]]:
