@@ -9,19 +9,22 @@ Whoosh index analyses it, not by a PostgreSQL configuration. Skipped without Pos
 from __future__ import annotations
 
 import os
+import random
 import threading
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
 from flask import Flask
 
+from kmrg.search.backend import Sort
 from kmrg.search.postgres_backend import PostgresBackend
 from kmrg.search.postgres_index import MAX_POSITION
-from kmrg.search.registry import AttachedText, SearchDocument
+from kmrg.search.registry import AttachedText, Audience, SearchDocument
 from tests.conftest import make_app
-from tests.search.backends import doc, found, postgres_backend, put, search
+from tests.search.backends import doc, found, postgres_backend, put, search, whoosh_backend
 
 needs_postgres = pytest.mark.skipif(
     not os.environ.get("KMRG_TEST_DATABASE_URL"), reason="needs KMRG_TEST_DATABASE_URL"
@@ -205,3 +208,77 @@ def test_the_app_uses_the_postgres_backend_when_asked(migrated: str, tmp_path: P
     app: Flask = make_app(migrated, tmp_path, SEARCH_BACKEND="postgres")
 
     assert app.extensions["kmrg.search"].backend.name == "postgres"
+
+
+# The words the random documents are made of: few, so that queries match many of them.
+VOCABULARY = """
+    water meters revenue collection billing indigent register sanitation backlog roads
+    stormwater councillors ward report budget tariffs electricity prepaid municipal planning
+    community participation practice knowledge management strategy
+"""
+WORDS = VOCABULARY.split()
+
+
+def random_corpus(seed: int, count: int) -> list[SearchDocument]:
+    """Return documents of every shape the Hub makes: types, audiences, records, facets."""
+    chance = random.Random(seed)
+
+    def text(low: int, high: int) -> str:
+        return " ".join(chance.choice(WORDS) for _ in range(chance.randint(low, high)))
+
+    documents = []
+    for number in range(count):
+        doc_type = chance.choice(["profile", "expert", "case_study", "lesson"])
+        documents.append(
+            doc(
+                str(number),
+                text(0, 60),
+                title=text(1, 6),
+                summary=text(0, 15),
+                keywords=text(0, 4),
+                attachments=[AttachedText("File", "pdf", text(0, 40))] if number % 5 == 0 else (),
+                doc_type=doc_type,
+                audience=Audience.MEMBERS if number % 4 == 0 else Audience.PUBLIC,
+                facets={"province": [chance.choice(["EC", "KZN", "WC"])], "theme": [text(1, 1)]},
+                when=date(2000 + number % 20, 1, 1) if number % 3 else None,
+                record=f"person:{number % 40}" if doc_type in ("profile", "expert") else "",
+            )
+        )
+    return documents
+
+
+@needs_postgres
+@pytest.mark.parametrize(
+    "text",
+    [
+        "water",
+        "water meters",
+        "revenue OR tariffs",
+        '"community participation"',
+        "knowledge management strategy",
+        "budget -roads",
+        "ward province:EC",
+        "province:KZN OR province:WC",
+        "",
+        "the",
+    ],
+)
+def test_both_backends_find_count_and_rank_alike(backend, tmp_path, text):
+    documents = random_corpus(seed=8, count=300)
+    put(backend, *documents)
+    with whoosh_backend(tmp_path) as whoosh:
+        put(whoosh, *documents)
+        for audiences in (["public"], ["public", "members"]):
+            for sort in (Sort.RELEVANCE, Sort.NEWEST):
+                kwargs = {"sort": sort, "limit": 60, "facets": ["type", "province", "theme"]}
+                expected = search(whoosh, text, audiences, **kwargs)
+                got = search(backend, text, audiences, **kwargs)
+
+                assert got.total == expected.total
+                assert got.facets == expected.facets
+                assert [(h.doc_type, h.doc_id) for h in got.hits] == [
+                    (h.doc_type, h.doc_id) for h in expected.hits
+                ]
+                assert [h.score for h in got.hits] == pytest.approx(
+                    [h.score for h in expected.hits], rel=1e-4
+                )
