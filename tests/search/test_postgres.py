@@ -3,7 +3,8 @@
 Its statistics (document frequencies, field lengths, did-you-mean's vocabulary) are kept up to
 date by the writer as documents come and go, so they must always equal what a rebuild of the same
 documents would hold; a failed batch must leave them as they were; the text is analysed as the
-Whoosh index analyses it, not by a PostgreSQL configuration. Skipped without PostgreSQL.
+Whoosh index analyses it, not by a PostgreSQL configuration; and on the same documents both
+backends find, count and rank alike. Skipped without PostgreSQL.
 """
 
 from __future__ import annotations
