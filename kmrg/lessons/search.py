@@ -25,7 +25,7 @@ from kmrg.themes.search import theme_values
 DOC_TYPE = "lesson"
 STAGE_FACET = "stage"
 # Documented lessons are what the network most wants found, so they rank first.
-WEIGHT = 1.8
+WEIGHT = 1.5
 
 
 def lesson_years(lesson: Lesson) -> list[str]:

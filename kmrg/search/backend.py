@@ -82,8 +82,9 @@ class SearchBackend(Protocol):
         """Return what `query` matches among the documents meant for `audiences`.
 
         Every clause must match and no excluded term may; among the documents of one record
-        only the heaviest type counts. Relevance is BM25 over title, summary, body, attachments
-        and keywords (fields weighted in that order) times the type's weight; newest is by date.
+        only the heaviest type counts. Relevance is BM25F over title, summary, body, attachments
+        and keywords (weighted by FIELD_WEIGHTS) times the type's weight, as
+        kmrg.search.whoosh_ranking defines it; newest is by date.
         """
         ...
 
@@ -112,15 +113,13 @@ class SearchBackend(Protocol):
         ...
 
 
-def field_weights() -> Mapping[str, float]:
-    """Return the relevance weight of each matched field, shared by every backend."""
-    return FIELD_WEIGHTS
-
-
+# How much a word counts in each field, for every backend. Keywords (organisation names and
+# codes, theme names, a lesson's source, a person's evidence) count half: they say what a record
+# is filed under, not what it says.
 FIELD_WEIGHTS: Mapping[str, float] = {
     "title": 3.0,
     "summary": 2.0,
     "body": 1.0,
     "attachments": 0.7,
-    "keywords": 1.0,
+    "keywords": 0.5,
 }

@@ -36,6 +36,8 @@ log = logging.getLogger("kmrg.search")
 
 # The matched fields in the order of `lengths` and of each stem's frequencies in `terms`.
 FIELDS = ("title", "summary", "body", "attachments", "keywords")
+# search_terms counts a term's documents per field and, under this number, in any field (BM25F).
+ANY_FIELD = len(FIELDS)
 LABELS = ("A", "B", "C", "C", "D")
 # PostgreSQL's limits: positions above 16383 are all counted as 16383, a stem keeps at most 256
 # positions, a stem is at most 2047 bytes and a tsvector's stems at most 1 MB together.
@@ -198,6 +200,8 @@ class Changes:
             for index, frequency in enumerate(per_field):
                 if frequency:
                     self.terms[(term, index)] += sign
+            if any(per_field):
+                self.terms[(term, ANY_FIELD)] += sign
         self.counters[DOCUMENTS] += sign
         for index, length in enumerate(lengths):
             self.counters[length_counter(index)] += sign * length

@@ -20,7 +20,7 @@ from kmrg.search.analysis import stem
 from kmrg.search.backend import FIELD_WEIGHTS, Hit, SearchOptions, Sort
 from kmrg.search.language import Filter, Phrase, SearchQuery
 from kmrg.search.language import Term as QueryTerm
-from kmrg.search.postgres_index import DOCUMENTS, FIELDS, length_counter, tsquery_lexeme
+from kmrg.search.postgres_index import ANY_FIELD, DOCUMENTS, FIELDS, length_counter, tsquery_lexeme
 from kmrg.search.registry import facet_term
 
 # Relevance as the Whoosh backend ranks (BM25's k1 and b, the title and phrase bonuses, how many
@@ -93,9 +93,9 @@ class Statistics:
         )
         return cls(documents, means, {(term, f): n for term, f, n in found})
 
-    def idf(self, term: str, field: int) -> float:
-        # Lucene's idf, as the Whoosh backend computes it.
-        frequency = self.frequencies.get((term, field), 0)
+    def idf(self, term: str) -> float:
+        # Lucene's idf over documents holding the term in any field, as the Whoosh backend has it.
+        frequency = self.frequencies.get((term, ANY_FIELD), 0)
         return max(math.log(1 + (self.documents - frequency + 0.5) / (frequency + 0.5)), 1e-3)
 
 
@@ -125,6 +125,7 @@ class Statement:
         phrase = [s for s in (stem(word) for word in query.implied_phrase() or ()) if s]
         self.phrase = Part("phrase", tuple(phrase)) if len(phrase) > 1 else None
         self.score = "0.0"
+        self.lateral = self.combined = "0 AS unused"
 
     def _param(self, value: Any) -> str:
         name = f"p{len(self.params)}"
@@ -167,29 +168,34 @@ class Statement:
     def score_with(self, statistics: Statistics) -> None:
         """Build the relevance expression from the index's statistics, as the Whoosh backend ranks.
 
-        Each stem scores, in each field, the field's weight times BM25: `idf * tf * (K1 + 1) /
-        (tf + K1 * (1 - B + B * length / mean length))`, written with `tf` once and skipped for
-        documents without the stem (this is evaluated for every match and costs most of a
-        search); a title holding every stem doubles the sum.
+        BM25F: for each stem, its frequency in each field, times the field's weight, over
+        `1 - B + B * length / mean length`, added up (`c`); the stem scores
+        `idf * c * (K1 + 1) / (c + K1)`. A title holding every stem doubles the sum. Each stem's
+        `c` is computed once a row (a lateral subquery): this runs for every match.
         """
         variables = {text: f"t.t{n}" for n, text in enumerate(self.stems())}
         self.lateral = ", ".join(
             f"d.terms -> {self._param(text)} AS {name.removeprefix('t.')}"
             for text, name in variables.items()
         )
-        scored = []
-        for text, variable in variables.items():
+        combined, scored = [], []
+        for number, (text, variable) in enumerate(variables.items()):
             addends = []
             for field, name in enumerate(FIELDS):
                 if (text, field) not in statistics.frequencies:
                     continue  # no document has it there
-                scale = FIELD_WEIGHTS[name] * statistics.idf(text, field) * (K1 + 1)
-                slope = K1 * B / statistics.mean_lengths[field]
-                rest = f"({_real(K1 * (1 - B))} + {_real(slope)} * d.lengths[{field + 1}])"
-                tf = f"({variable} ->> {field})::float8"
-                addends.append(f"{_real(scale)} * (1 - {rest} / ({tf} + {rest}))")
+                weight = _real(FIELD_WEIGHTS[name])
+                slope = _real(B / statistics.mean_lengths[field])
+                tf = f"coalesce(({variable} ->> {field})::float8, 0)"
+                addends.append(
+                    f"{weight} * {tf} / ({_real(1 - B)} + {slope} * d.lengths[{field + 1}])"
+                )
             if addends:
-                scored.append(f"CASE WHEN {variable} IS NULL THEN 0 ELSE {' + '.join(addends)} END")
+                combined.append(f"{' + '.join(addends)} AS c{number}")
+                scale = _real(statistics.idf(text) * (K1 + 1))
+                scored.append(f"{scale} * c.c{number} / (c.c{number} + {_real(K1)})")
+        if combined:
+            self.combined = ", ".join(combined)
         in_title = " AND ".join(f"({variable} ->> 0)::int > 0" for variable in variables.values())
         if scored:
             bonus = f"CASE WHEN {in_title} THEN {_real(TITLE_BONUS)} ELSE 1.0 END"
@@ -200,7 +206,12 @@ class Statement:
         # numbers computed here (scores' constants, the depth) are written into the SQL.
         ranking = self.ranks_by_score
         # OFFSET 0 keeps the subquery whole: each stem's frequencies are looked up once a row.
-        lateral = f" CROSS JOIN LATERAL (SELECT {self.lateral} OFFSET 0) AS t" if ranking else ""
+        lateral = ""
+        if ranking:
+            lateral = (
+                f" CROSS JOIN LATERAL (SELECT {self.lateral} OFFSET 0) AS t"
+                f" CROSS JOIN LATERAL (SELECT {self.combined} OFFSET 0) AS c"
+            )
         score = f"coalesce(w.weight, 1.0) * ({self.score})" if ranking else "0.0"
         matched = (
             "SELECT d.seq, d.doc_type, d.doc_id, d.record, d.date, d.facets,"  # noqa: S608
