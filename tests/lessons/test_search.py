@@ -18,7 +18,7 @@ def test_lessons_are_registered_with_their_weight(app):
     document_type = registry.get("lesson")
     assert document_type is not None
     assert document_type.label == "Lesson"
-    assert document_type.weight == WEIGHT == 1.8
+    assert document_type.weight == WEIGHT == 1.5
 
 
 def test_a_lesson_of_a_draft_case_study_is_found_only_after_publishing(
