@@ -8,7 +8,6 @@ machines apply one at a time and the statistics they keep never lose an update.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
@@ -20,7 +19,7 @@ from kmrg.search.language import SearchQuery
 from kmrg.search.postgres_index import TABLES, Changes, document_row
 from kmrg.search.postgres_query import Statement, Statistics, compile_query
 from kmrg.search.registry import SearchDocument, split_facet_term
-from kmrg.search.spelling import edit_distance
+from kmrg.search.spelling import best_corrections, correction_reach
 
 # One writer at a time, in every process that shares the database (pg_advisory_xact_lock).
 WRITER_LOCK = 0x6B6D7267  # "kmrg"
@@ -204,9 +203,9 @@ class PostgresBackend:
 
     def corrections(self, word: str, limit: int = 5) -> list[str]:
         word = word.casefold()
-        if len(word) < 4 or not word.isalpha():
+        max_distance = correction_reach(word)
+        if not max_distance:
             return []
-        max_distance = 1 if len(word) < 6 else 2
         with self._reading() as connection:
             known = connection.exec_driver_sql(
                 "SELECT 1 FROM search_vocabulary WHERE word = %(word)s", {"word": word}
@@ -230,11 +229,4 @@ class PostgresBackend:
                     "candidates": CORRECTION_CANDIDATES,
                 },
             ).all()
-        frequency: Counter[str] = Counter()
-        distance: dict[str, int] = {}
-        for candidate, documents in candidates:
-            found = edit_distance(word, candidate)
-            if found <= max_distance:
-                frequency[candidate], distance[candidate] = documents, found
-        ranked = sorted(frequency, key=lambda w: (distance[w], -frequency[w], w))
-        return ranked[:limit]
+        return best_corrections(word, dict(candidates), limit)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
 # Words worth offering as a correction: letters only, three or more of them.
 _VOCABULARY_WORD = re.compile(r"[^\W\d_]{3,}")
@@ -17,6 +18,24 @@ def vocabulary_words(*texts: str) -> list[str]:
             if len(word) <= MAX_WORD_LENGTH:
                 found.setdefault(word.casefold(), None)
     return list(found)
+
+
+def correction_reach(word: str) -> int:
+    """Return how many edits away a correction of `word` may be (0: do not correct it).
+
+    Short words and words with digits are left alone: "rate" has too many neighbours.
+    """
+    if len(word) < 4 or not word.isalpha():
+        return 0
+    return 1 if len(word) < 6 else 2
+
+
+def best_corrections(word: str, frequencies: Mapping[str, int], limit: int) -> list[str]:
+    """Return the candidates within reach of `word`: fewest edits first, then the most used."""
+    reach = correction_reach(word)
+    distances = {c: edit_distance(word, c) for c in frequencies if c != word}
+    within = [c for c, distance in distances.items() if distance <= reach]
+    return sorted(within, key=lambda c: (distances[c], -frequencies[c], c))[:limit]
 
 
 def edit_distance(first: str, second: str) -> int:

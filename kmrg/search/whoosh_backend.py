@@ -31,7 +31,7 @@ from kmrg.search.language import Filter, SearchQuery
 from kmrg.search.language import Phrase as PhraseTerm
 from kmrg.search.language import Term as QueryTerm
 from kmrg.search.registry import SearchDocument, facet_term
-from kmrg.search.spelling import edit_distance, vocabulary_words
+from kmrg.search.spelling import best_corrections, correction_reach, vocabulary_words
 from kmrg.search.whoosh_ranking import (
     RERANK_DEPTH,
     FieldStats,
@@ -270,9 +270,9 @@ class WhooshBackend:
 
     def corrections(self, word: str, limit: int = 5) -> list[str]:
         word = word.casefold()
-        if len(word) < 4 or not word.isalpha():
+        max_distance = correction_reach(word)
+        if not max_distance:
             return []
-        max_distance = 1 if len(word) < 6 else 2
         with self._lock:
             view = self._current_view()
             readers = [leaf.searcher.reader() for leaf in view.leaves]
@@ -284,8 +284,7 @@ class WhooshBackend:
                     candidate = raw.decode() if isinstance(raw, bytes) else raw
                     if candidate != word:
                         frequency[candidate] += reader.doc_frequency("vocabulary", candidate)
-        ranked = sorted(frequency, key=lambda w: (edit_distance(word, w), -frequency[w], w))
-        return ranked[:limit]
+        return best_corrections(word, frequency, limit)
 
     def keys(self) -> Iterator[str]:
         # Collected under the lock, so a caller that stops early cannot keep searches waiting.
