@@ -241,31 +241,53 @@ class WhooshBackend:
             return Matches(hits=[], total=0)
         excluded = [part for part in map(_compile_term, query.excluded) if part is not None]
         with self._lock:
-            view = self._current_view()
-            finals = [
-                _matching(leaf, clauses, excluded, audiences) if leaf.alive else 0
-                for leaf in view.leaves
-            ]
-            _keep_one_per_record(view, finals, options.weights)
-            total = sum(bits.bit_count() for bits in finals)
-            facets = {name: _count(view, finals, name) for name in options.facets}
-            terms = _scored_terms(clauses)
-            wanted = options.offset + options.limit
-            if not total or options.limit <= 0:
-                ranked: list[tuple[float, int, int]] = []
-            elif options.sort is Sort.NEWEST or not terms:
-                ranked = newest(view.leaves, finals, wanted)
-            else:
-                phrase = _implied_phrase(query)
-                depth = max(wanted, RERANK_DEPTH) if phrase is not None else wanted
-                weights = options.weights
-                ranked = best(view.leaves, finals, terms, FIELD_WEIGHTS, view.stats, weights, depth)
-                if phrase is not None:
-                    ranked = with_phrase_bonus(view.leaves, ranked, phrase, TEXT_FIELDS)
-            hits = []
-            for score, leaf_index, docnum in ranked[options.offset : wanted]:
-                stored = view.leaves[leaf_index].searcher.stored_fields(docnum)
-                hits.append(Hit(stored["doc_type"], stored["doc_id"], score))
+            try:
+                return self._search(
+                    self._current_view(), query, clauses, excluded, audiences, options
+                )
+            except Exception:  # Whoosh fails in many ways when files change under a searcher
+                # Another process merged segments away while this searcher read them (seen once
+                # in 861 searches during heavy indexing): read the index afresh, once.
+                log.warning("search failed on a changing index; reopening it", exc_info=True)
+                self._close_view()
+                self._segments = {}
+                return self._search(
+                    self._current_view(), query, clauses, excluded, audiences, options
+                )
+
+    def _search(
+        self,
+        view: _View,
+        query: SearchQuery,
+        clauses: list[list[_Part]],
+        excluded: list[_Part],
+        audiences: Sequence[str],
+        options: SearchOptions,
+    ) -> Matches:
+        finals = [
+            _matching(leaf, clauses, excluded, audiences) if leaf.alive else 0
+            for leaf in view.leaves
+        ]
+        _keep_one_per_record(view, finals, options.weights)
+        total = sum(bits.bit_count() for bits in finals)
+        facets = {name: _count(view, finals, name) for name in options.facets}
+        terms = _scored_terms(clauses)
+        wanted = options.offset + options.limit
+        if not total or options.limit <= 0:
+            ranked: list[tuple[float, int, int]] = []
+        elif options.sort is Sort.NEWEST or not terms:
+            ranked = newest(view.leaves, finals, wanted)
+        else:
+            phrase = _implied_phrase(query)
+            depth = max(wanted, RERANK_DEPTH) if phrase is not None else wanted
+            weights = options.weights
+            ranked = best(view.leaves, finals, terms, FIELD_WEIGHTS, view.stats, weights, depth)
+            if phrase is not None:
+                ranked = with_phrase_bonus(view.leaves, ranked, phrase, TEXT_FIELDS)
+        hits = []
+        for score, leaf_index, docnum in ranked[options.offset : wanted]:
+            stored = view.leaves[leaf_index].searcher.stored_fields(docnum)
+            hits.append(Hit(stored["doc_type"], stored["doc_id"], score))
         return Matches(hits=hits, total=total, facets=facets)
 
     def corrections(self, word: str, limit: int = 5) -> list[str]:

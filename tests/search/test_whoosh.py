@@ -107,3 +107,35 @@ def test_an_index_of_an_older_schema_is_replaced(tmp_path):
         assert found(backend, "apple") == ["1"]
     finally:
         backend.close()
+
+
+def test_a_search_that_fails_on_a_changing_index_reads_it_afresh_once(backend, monkeypatch):
+    # Another process merging segments under a searcher once made stored_fields raise TypeError.
+    put(backend, doc("1", "apple"))
+    found(backend, "apple")
+    old_view = backend._view
+    real = WhooshBackend._search
+    calls = []
+
+    def fail_first(self, view, *args):
+        calls.append(view)
+        if len(calls) == 1:
+            raise TypeError("'NoneType' object is not subscriptable")
+        return real(self, view, *args)
+
+    monkeypatch.setattr(WhooshBackend, "_search", fail_first)
+
+    assert found(backend, "apple") == ["1"]
+    assert calls[0] is old_view and calls[1] is not old_view
+
+
+def test_a_search_that_keeps_failing_says_so(backend, monkeypatch):
+    put(backend, doc("1", "apple"))
+
+    def always_fail(self, view, *args):
+        raise TypeError("broken")
+
+    monkeypatch.setattr(WhooshBackend, "_search", always_fail)
+
+    with pytest.raises(TypeError):
+        found(backend, "apple")
