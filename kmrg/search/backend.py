@@ -104,6 +104,11 @@ class SearchBackend(Protocol):
         """Remove every document."""
         ...
 
+    def maintain(self) -> None:
+        """Do the index's housekeeping that must not slow a commit (merging small segments);
+        the indexer calls it after draining, holding the indexer lock."""
+        ...
+
     def optimize(self) -> None:
         """Compact the index after a rebuild."""
         ...

@@ -156,6 +156,9 @@ def drain_queue(
                         session.commit()
                     done += len(entry_ids)
                     progress = True
+        if done:
+            # Still under the lock, after the changes are visible: a merge never delays them.
+            backend.maintain()
     if done:
         log.debug("indexed %d queued documents", done)
     return done

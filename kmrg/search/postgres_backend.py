@@ -156,6 +156,9 @@ class PostgresBackend:
             )
             connection.exec_driver_sql(f"TRUNCATE {', '.join(t.name for t in TABLES)}")
 
+    def maintain(self) -> None:
+        """Nothing to do after a drain: autovacuum keeps the tables and their indexes."""
+
     def optimize(self) -> None:
         with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
             for table in TABLES:

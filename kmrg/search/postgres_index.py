@@ -30,7 +30,7 @@ from sqlalchemy.dialects.postgresql import ARRAY, JSONB, TSVECTOR
 from kmrg.models import NAMING_CONVENTION
 from kmrg.search.analysis import TOKEN, tokens
 from kmrg.search.registry import SearchDocument
-from kmrg.search.spelling import vocabulary_words
+from kmrg.search.spelling import document_vocabulary
 
 log = logging.getLogger("kmrg.search")
 
@@ -167,7 +167,7 @@ def document_row(document: SearchDocument) -> Row:
         f"{tsquery_lexeme(term)}:{','.join(dict.fromkeys(places))}"
         for term, places in positions.items()
     )
-    words = vocabulary_words(document.title, document.summary, document.body)
+    words = document_vocabulary(document.title, document.summary)
     values = {
         "key": document.key,
         "doc_type": document.doc_type,

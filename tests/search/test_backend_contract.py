@@ -353,21 +353,22 @@ def test_limit_zero_counts_only(backend):
 # -- corrections ------------------------------------------------------------------------------
 
 
-def test_corrections_come_from_the_indexed_words(backend):
+def test_corrections_come_from_the_words_of_titles_and_summaries(backend):
     put(
         backend,
-        doc("1", "sanitation services"),
-        doc("2", "sanitation backlog"),
-        doc("3", "revenue enhancement"),
+        doc("1", summary="sanitation services"),
+        doc("2", title="Sanitation backlog"),
+        doc("3", summary="revenue enhancement", body="tariffs"),
     )
 
     assert backend.corrections("sanitaton")[0] == "sanitation"
     assert backend.corrections("revinue")[0] == "revenue"
     assert backend.corrections("xqzvk") == []
+    assert backend.corrections("tarifs") == []  # a body's words are not offered
 
 
 def test_a_word_that_is_indexed_is_not_corrected(backend):
-    put(backend, doc("1", "water"), doc("2", "waters later"))
+    put(backend, doc("1", summary="water"), doc("2", summary="waters later"))
 
     assert "water" not in backend.corrections("water")
     assert backend.corrections("water") == []

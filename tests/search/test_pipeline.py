@@ -395,3 +395,16 @@ def test_no_search_index_lock_is_left_behind(pipeline, session):
     with indexer_lock(pipeline.lock_directory, blocking=False) as acquired:
         assert acquired
     assert os.path.exists(pipeline.lock_directory / "indexer.lock")
+
+
+def test_the_indexer_keeps_small_segments_from_piling_up(pipeline, session):
+    # Each commit's drain writes a segment without merging; the indexer merges small ones after.
+    if pipeline.backend.name != "whoosh":
+        pytest.skip("segments are the Whoosh backend's")
+    for number in range(25):
+        public_person(session, f"Person Number{number}")
+
+    counts = [s.doc_count() for s in pipeline.backend._index()._segments()]
+    assert sum(counts) == 25
+    assert len(counts) < 12, counts
+    assert found(pipeline, "Number7") != []

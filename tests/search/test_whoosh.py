@@ -11,7 +11,7 @@ from whoosh import index
 from whoosh.fields import ID, Schema
 
 from kmrg.search.whoosh_backend import SCHEMA, WhooshBackend
-from tests.search.backends import doc, found, put
+from tests.search.backends import doc, found, put, search
 
 
 @pytest.fixture
@@ -37,14 +37,36 @@ def test_segments_are_written_as_separate_files(backend, tmp_path):
     assert [p.name for p in (tmp_path / "default").iterdir() if p.suffix == ".seg"]
 
 
-def test_a_bulk_write_makes_one_segment(backend):
+def segments(backend) -> list[int]:
+    return sorted(segment.doc_count() for segment in backend._index()._segments())
+
+
+def test_a_rebuild_writes_one_segment(backend):
     put(backend, doc("0", "apple"))
+    backend.clear()
     with backend.bulk_writer() as writer:
         for number in range(1, 4):
             writer.update(doc(str(number), "apple"))
 
-    assert len([p for p in backend.directory.iterdir() if p.suffix == ".trm"]) == 1
-    assert sorted(found(backend, "apple")) == ["0", "1", "2", "3"]
+    assert segments(backend) == [3]
+    assert sorted(found(backend, "apple")) == ["1", "2", "3"]
+
+
+def test_a_commit_never_merges_and_maintenance_merges_a_tier_at_a_time(backend):
+    with backend.bulk_writer() as writer:
+        for number in range(2000):
+            writer.update(doc(f"big{number}", "apple"))
+    for number in range(9):
+        put(backend, doc(str(number), "apple"))
+    backend.maintain()
+    assert segments(backend) == [1] * 9 + [2000]  # nine small ones: not due yet
+
+    put(backend, doc("9", "apple"))
+    assert segments(backend) == [1] * 10 + [2000]  # the commit itself merged nothing
+    backend.maintain()
+
+    assert segments(backend) == [10, 2000]  # the small tier merged, the large segment kept
+    assert search(backend, "apple", limit=0).total == 2010
 
 
 def test_searches_reuse_one_searcher_until_the_index_changes(backend):
