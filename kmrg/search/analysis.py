@@ -51,6 +51,23 @@ def tokens(text: str) -> Iterator[Token]:
         position += 1
 
 
+def tokens_of(text: str, wanted: frozenset[str]) -> list[Token]:
+    """Return the counted words of `text` whose terms are `wanted`, with their true positions.
+
+    For snippets: most words of a record match nothing, and are only counted, not kept.
+    """
+    found = []
+    position = 0
+    for match in TOKEN.finditer(text):
+        term = stem(match.group().lower())
+        if term is None:
+            continue
+        if term in wanted:
+            found.append(Token(term, match.start(), match.end(), position))
+        position += 1
+    return found
+
+
 def terms_of(text: str) -> list[str]:
     """Return the terms of `text` in order."""
     return [token.term for token in tokens(text)]

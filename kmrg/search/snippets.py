@@ -14,7 +14,7 @@ from itertools import pairwise
 
 from markupsafe import Markup
 
-from kmrg.search.analysis import Token, stem, tokens
+from kmrg.search.analysis import Token, stem, tokens_of
 from kmrg.search.registry import AttachedText, SearchDocument
 
 SNIPPET_CHARS = 260
@@ -54,6 +54,11 @@ class QueryTerms:
 
     def __bool__(self) -> bool:
         return bool(self.terms)
+
+    @property
+    def wanted(self) -> frozenset[str]:
+        """Return every term a snippet looks for: the words' and the phrases'."""
+        return self.terms.union(*self.phrases)
 
 
 def _spans(found: list[Token], query: QueryTerms) -> list[tuple[int, int, str]]:
@@ -143,7 +148,7 @@ def marked(text: str, query: QueryTerms) -> Markup:
     text = " ".join(text[:MAX_FIELD_CHARS].split())
     if not text or not query:
         return Markup("")
-    spans = _spans(list(tokens(text)), query)
+    spans = _spans(tokens_of(text, query.wanted), query)
     if not spans:
         return Markup("")
     start, end = _window(text, spans)
@@ -167,7 +172,7 @@ def make_snippet(document: SearchDocument, query: QueryTerms) -> Snippet:
             text = " ".join(raw[:MAX_FIELD_CHARS].split())
             if not text:
                 continue
-            spans = _spans(list(tokens(text)), query)
+            spans = _spans(tokens_of(text, query.wanted), query)
             if spans and (best is None or _field_score(spans) > best[0]):
                 best = (_field_score(spans), text, attached, spans)
     if best is None:

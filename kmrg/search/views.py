@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from urllib.parse import urlencode
 
 from flask import render_template, request, url_for
 from flask_login import current_user
@@ -23,6 +24,8 @@ def page_links(page: SearchPage) -> Callable[..., str]:
     base: dict[str, list[str]] = {}
     for chosen in page.query.filters:
         base.setdefault(chosen.facet, []).append(chosen.value)
+    # A page has a few hundred facet links: the route is built once, each query string by hand.
+    path = url_for("search.search")
 
     def link(**changes: str | int | None) -> str:
         args: dict[str, object] = {name: list(values) for name, values in base.items()}
@@ -37,7 +40,7 @@ def page_links(page: SearchPage) -> Callable[..., str]:
                 args[name] = value
         if "page" not in changes:
             args.pop("page", None)
-        return url_for("search.search", **args)
+        return f"{path}?{urlencode(args, doseq=True)}" if args else path
 
     return link
 

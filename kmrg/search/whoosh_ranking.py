@@ -30,7 +30,7 @@ K1 = 2.0
 B = 0.75
 # When a query's words also occur together as a phrase, the best of the matches are looked at
 # again and those with the phrase move up.
-RERANK_DEPTH = 50
+RERANK_DEPTH = 20
 PHRASE_BONUS = 2.0
 # A title that holds every word of the query names what the record is about.
 TITLE_BONUS = 2.0
