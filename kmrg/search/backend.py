@@ -104,9 +104,12 @@ class SearchBackend(Protocol):
         """Remove every document."""
         ...
 
-    def maintain(self) -> None:
-        """Do the index's housekeeping that must not slow a commit (merging small segments);
-        the indexer calls it after draining, holding the indexer lock."""
+    def maintain(self, *, busy: bool = False) -> None:
+        """Do the index's housekeeping that must not slow a commit (merging small segments).
+
+        The indexer calls it after draining, holding the indexer lock; `busy` says more changes
+        wait, so only what cannot wait should be done.
+        """
         ...
 
     def optimize(self) -> None:

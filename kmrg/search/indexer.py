@@ -158,7 +158,11 @@ def drain_queue(
                     progress = True
         if done:
             # Still under the lock, after the changes are visible: a merge never delays them.
-            backend.maintain()
+            # While more changes wait, only what cannot wait is done: they come first.
+            with read_only_transactions():
+                waiting = session.scalar(select(SearchQueueEntry.id).limit(1)) is not None
+                session.rollback()
+            backend.maintain(busy=waiting)
     if done:
         log.debug("indexed %d queued documents", done)
     return done

@@ -156,7 +156,7 @@ class PostgresBackend:
             )
             connection.exec_driver_sql(f"TRUNCATE {', '.join(t.name for t in TABLES)}")
 
-    def maintain(self) -> None:
+    def maintain(self, *, busy: bool = False) -> None:
         """Nothing to do after a drain: autovacuum keeps the tables and their indexes."""
 
     def optimize(self) -> None:

@@ -193,10 +193,17 @@ class WhooshBackend:
             raise
         writer.commit(merge=False)
 
-    def maintain(self) -> None:
-        """Merge small segments, a tier at a time, when enough of one size have piled up."""
+    def maintain(self, *, busy: bool = False) -> None:
+        """Merge small segments, a tier at a time, when enough of one size have piled up.
+
+        While busy (changes wait to be indexed) a merge waits too, unless segments pile up
+        past BUSY_SEGMENTS: every search reads every segment.
+        """
         ix = self._index()
-        if _tier_to_merge(ix._segments()) is None:
+        segments = ix._segments()
+        if busy and len(segments) < BUSY_SEGMENTS:
+            return
+        if _tier_to_merge(segments) is None:
             return
         ix.writer(compound=False).commit(mergetype=_merge_one_tier)
 
@@ -343,6 +350,8 @@ class WhooshBackend:
 # Segments of about the same size (one tier: 1-9 documents, 10-99, 100-999 …) are merged once
 # this many have piled up; segments holding a tenth of the index or more are left to a rebuild.
 MERGE_FACTOR = 10
+# While changes wait to be indexed, merges wait too, up to this many segments.
+BUSY_SEGMENTS = 30
 
 
 def _tier_to_merge(segments: Sequence[Any]) -> list[Any] | None:

@@ -161,3 +161,16 @@ def test_a_search_that_keeps_failing_says_so(backend, monkeypatch):
 
     with pytest.raises(TypeError):
         found(backend, "apple")
+
+
+def test_while_changes_wait_merges_wait_too_unless_segments_pile_up(backend, monkeypatch):
+    import kmrg.search.whoosh_backend as whoosh_backend
+
+    for number in range(12):
+        put(backend, doc(str(number), "apple"))
+    backend.maintain(busy=True)
+    assert len(segments(backend)) == 12  # changes wait: they come first
+
+    monkeypatch.setattr(whoosh_backend, "BUSY_SEGMENTS", 12)
+    backend.maintain(busy=True)
+    assert segments(backend) == [12]  # past the limit: merged even while busy
