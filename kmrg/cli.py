@@ -14,7 +14,9 @@ from kmrg.extensions import db
 def _create_app() -> Flask:
     from kmrg.app import create_app
 
-    return create_app()
+    # A command is not a web worker: no indexer thread of its own (`kmrg search worker` runs one
+    # in the foreground).
+    return create_app({"SEARCH_INDEXER_AUTOSTART": False})
 
 
 @click.group(cls=FlaskGroup, create_app=_create_app)
@@ -99,6 +101,26 @@ def rebuild_command() -> None:
     with click.progressbar(length=total, label="Indexing", show_pos=True) as bar:
         count = pipeline.rebuild(progress=bar.update)
     click.echo(f"Indexed {count} documents.")
+
+
+@search_group.command("worker")
+@click.option(
+    "--poll", default=0.2, show_default=True, help="Seconds between looks at an empty outbox."
+)
+def worker_command(poll: float) -> None:
+    """Index what the Hub's processes commit, until stopped (run it beside the web workers)."""
+    import signal
+    import threading
+
+    from kmrg.search.pipeline import get_pipeline
+
+    stop = threading.Event()
+    for signal_number in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signal_number, lambda *_: stop.set())
+    click.echo(f"Indexing the search outbox (every {poll} s when idle); Ctrl+C stops.")
+    db.session.remove()
+    get_pipeline().run_worker(poll, stop)
+    click.echo("Stopped.")
 
 
 @search_group.command("check")

@@ -18,7 +18,10 @@ ENVIRONMENT_VARIABLES = {
         "(in the database, for several app servers; PostgreSQL only)"
     ),
     "KMRG_SEARCH_DIR": "search index folder; default <instance>/search-index",
-    "KMRG_SEARCH_INDEXING": "'background' (default: an indexer thread) or 'inline' (after commit)",
+    "KMRG_SEARCH_INDEXING": (
+        "'background' (default: an indexer thread in each process), 'worker' (only `kmrg "
+        "search worker` indexes) or 'inline' (before each commit returns)"
+    ),
     "KMRG_UPLOAD_DIR": "attachment store; default <instance>/uploads",
     "KMRG_MAX_UPLOAD_MB": "largest accepted upload in MB; default 25",
     "KMRG_MAIL_SERVER": "SMTP host; without one, mail is written to the log",

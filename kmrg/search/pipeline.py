@@ -23,6 +23,9 @@ from kmrg.search.whoosh_backend import WhooshBackend
 
 log = logging.getLogger("kmrg.search")
 EXTENSION_KEY = PIPELINE_KEY  # importing capture also registers the flush hooks
+# inline: each commit indexes before it returns (tests); background: an indexer thread in every
+# process; worker: requests only queue, and `kmrg search worker` indexes.
+INDEXING_MODES = ("background", "inline", "worker")
 REBUILD_BATCH = 500
 
 
@@ -46,7 +49,13 @@ class SearchPipeline:
         self.backend = backend
         self.registry = registry
         self.lock_directory = Path(app.config["SEARCH_DIR"])
-        self.inline = app.config["SEARCH_INDEXING"] == "inline"
+        self.mode = app.config["SEARCH_INDEXING"]
+        if self.mode not in INDEXING_MODES:
+            raise RuntimeError(
+                f"unknown search indexing {self.mode!r} (KMRG_SEARCH_INDEXING); "
+                f"try one of {', '.join(INDEXING_MODES)}"
+            )
+        self.inline = self.mode == "inline"
         self.sweep_seconds = float(app.config["SEARCH_SWEEP_SECONDS"])
         self._wake = threading.Event()
         self._thread: threading.Thread | None = None
@@ -64,16 +73,19 @@ class SearchPipeline:
         )
 
     def nudge(self) -> None:
-        """Get freshly committed changes indexed: now (inline) or by the indexer thread."""
+        """Get freshly committed changes indexed: now (inline), by this process's indexer
+        thread (background), or by `kmrg search worker`, which looks for them (worker)."""
         if self.inline:
             self.drain(wait_for_lock=True)
+            return
+        if self.mode == "worker":
             return
         self.ensure_indexer_running()
         self._wake.set()
 
     def ensure_indexer_running(self) -> None:
         """Start this process's indexer thread (again, after a fork) if it is not running."""
-        if self.inline:
+        if self.mode != "background":
             return
         with self._start_lock:
             alive = self._thread is not None and self._thread.is_alive()
@@ -94,6 +106,25 @@ class SearchPipeline:
                     self.drain()
             except Exception:  # the sweep must outlive a bad batch; the rows stay queued
                 log.exception("search indexer failed; the queue will be retried")
+
+    def run_worker(self, poll_seconds: float, stop: threading.Event | None = None) -> None:
+        """Index what every process commits, until `stop` is set: `kmrg search worker`.
+
+        Looks at the outbox every `poll_seconds` when it was empty, at once after a drain that
+        found work; merges segments when there is nothing to index.
+        """
+        stop = stop or threading.Event()
+        while not stop.is_set():
+            try:
+                with self.app.app_context():
+                    done = self.drain(wait_for_lock=True)
+                    if not done:
+                        self.backend.maintain()
+            except Exception:  # the worker must outlive a bad batch; the rows stay queued
+                log.exception("search worker failed; the queue will be retried")
+                done = 0
+            if not done:
+                stop.wait(poll_seconds)
 
     def rebuild(self, progress: Callable[[int], None] | None = None) -> int:
         """Rebuild the whole index from the database; return the number of documents."""
@@ -154,10 +185,18 @@ def make_backend(app: Flask) -> SearchBackend:
 
 
 def init_search(app: Flask) -> None:
-    """Create this app's pipeline and keep its indexer sweeping while it serves requests."""
+    """Create this app's pipeline; with background indexing, start its indexer now.
+
+    Started with the app, the sweep runs on its own timer: a worker restarted after a crash
+    indexes what its predecessor committed without waiting for a request. A request starts it
+    again in a process forked after the app was made (gunicorn --preload). The `kmrg` command
+    does not start one (SEARCH_INDEXER_AUTOSTART), except `kmrg search worker`, which is one.
+    """
     pipeline = SearchPipeline(app, make_backend(app), registry)
     app.extensions[EXTENSION_KEY] = pipeline
     app.before_request(pipeline.ensure_indexer_running)
+    if app.config.get("SEARCH_INDEXER_AUTOSTART", True):
+        pipeline.ensure_indexer_running()
 
 
 def get_pipeline() -> SearchPipeline:

@@ -408,3 +408,67 @@ def test_the_indexer_keeps_small_segments_from_piling_up(pipeline, session):
     assert sum(counts) == 25
     assert len(counts) < 12, counts
     assert found(pipeline, "Number7") != []
+
+
+@pytest.mark.slow
+def test_kmrg_search_worker_indexes_what_web_processes_commit(app, migrated, tmp_path, monkeypatch):
+    # Production with KMRG_SEARCH_INDEXING=worker: requests only fill the outbox, and one
+    # `kmrg search worker` beside them indexes, looking every 0.1 s.
+    pipeline = get_pipeline()
+    monkeypatch.setattr(pipeline, "mode", "worker")
+    monkeypatch.setattr(pipeline, "inline", False)
+    kmrg = Path(sys.executable).parent / "kmrg"
+    env = {
+        **os.environ,
+        "KMRG_DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
+        "KMRG_INSTANCE_PATH": str(tmp_path / "worker"),
+        "KMRG_SEARCH_DIR": app.config["SEARCH_DIR"],
+        "KMRG_SEARCH_BACKEND": app.config["SEARCH_BACKEND"],
+        "KMRG_SEARCH_INDEXING": "worker",
+    }
+    worker = subprocess.Popen(
+        [kmrg, "search", "worker", "--poll", "0.1"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        person = public_person(db.session, "Worker Indexed")
+        assert queued(db.session) == [("profile", str(person.id))]  # the request did not index
+
+        deadline = time.monotonic() + 30
+        while found(pipeline, "Indexed") == [] and time.monotonic() < deadline:
+            time.sleep(0.05)
+
+        assert found(pipeline, "Indexed") == [str(person.id)]
+        assert queued(db.session) == []
+    finally:
+        worker.terminate()
+        output, _ = worker.communicate(timeout=30)
+    assert worker.returncode == 0, output
+    assert "Stopped." in output
+
+
+@pytest.mark.slow
+def test_an_idle_process_indexes_what_a_killed_one_left(app, pipeline, session, workers, tmp_path):
+    # A web worker killed between commit and indexing; its replacement serves no request, yet
+    # its indexer, started with the app, sweeps on its own timer (every 0.5 s here).
+    with indexer_lock(pipeline.lock_directory, blocking=True):
+        doomed = Worker(
+            app, tmp_path, "Doomed", "--count", "3", "--sweep-seconds", "3600", "--hang"
+        )
+        workers.append(doomed)
+        ids = doomed.ids()
+        doomed.kill()
+    assert found(pipeline, "Doomed") == []
+
+    idle = Worker(app, tmp_path, "Idle", "--count", "0", "--sweep-seconds", "0.5", "--hang")
+    workers.append(idle)
+    idle.wait_ready()
+    deadline = time.monotonic() + 30
+    while queued(session) and time.monotonic() < deadline:
+        time.sleep(0.05)
+
+    assert queued(session) == []
+    assert sorted(found(pipeline, "Doomed")) == sorted(str(i) for i in ids)
