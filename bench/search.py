@@ -208,7 +208,7 @@ def build_hub(database_url: str, folder: Path, backend: str, args: argparse.Name
 
 def run_writers(hub: HubRun, args: argparse.Namespace) -> WriterFigures:
     say(f"{args.writers} writers × {args.writer_lessons} lessons: commit to searchable")
-    config = {**hub.config, "SEARCH_INDEXING": "background"}
+    config = {**hub.config, "SEARCH_INDEXING": args.indexing}
     return measure_commit_to_searchable(
         hub.app,
         config,
@@ -499,6 +499,7 @@ def run(args: argparse.Namespace) -> int:
         writers=args.writers,
         writer_lessons=args.writer_lessons,
         writer_pause=args.writer_pause,
+        indexing=args.indexing,
         machine=(
             f"{date.today():%Y-%m-%d}, {platform.node() or 'this machine'}, "
             f"{__import__('os').cpu_count()} cores, Python {platform.python_version()}, "
@@ -536,6 +537,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--writers", type=int, default=4, help="writer processes")
     parser.add_argument(
         "--writer-lessons", type=int, default=100, help="lessons each writer commits"
+    )
+    parser.add_argument(
+        "--indexing",
+        choices=["background", "worker"],
+        default="background",
+        help="who indexes the writers' lessons: an indexer thread in each writer (background) or "
+        "one `kmrg search worker` process beside them (worker)",
     )
     parser.add_argument(
         "--writer-pause",

@@ -39,6 +39,7 @@ class Report:
     writer_lessons: int
     writer_pause: float
     machine: str
+    indexing: str = "background"
     corpus: Any = None
     load_seconds: float = 0.0
     queries: list[str] = field(default_factory=list)
@@ -195,7 +196,11 @@ def writers_table(report: Report) -> Table:
         f"3. Commit to searchable: {report.writers} writer processes × {report.writer_lessons} "
         "lessons through kmrg.lessons.services, "
         + (f"{report.writer_pause:g} s apart" if report.writer_pause else "as fast as they can")
-        + ", background indexing (ms)",
+        + (
+            ", one `kmrg search worker` indexing (ms)"
+            if report.indexing == "worker"
+            else ", background indexing (ms)"
+        ),
         ["backend", "commits", "per s", "commit p50", "commit p95", "searchable p50",
          "searchable p95", "max", "lost", "target", ""],
     )  # fmt: skip

@@ -23,6 +23,8 @@ from pathlib import Path
 from typing import Any
 
 POLL_SECONDS = 0.01
+# How often the `kmrg search worker` process looks at an empty outbox (--indexing worker).
+WORKER_POLL_SECONDS = 0.05
 
 
 def unique_word(run: str, writer: int, number: int) -> str:
@@ -110,6 +112,19 @@ def writer(
     stop.wait()
 
 
+def indexer(config: dict[str, Any], instance: str, ready: Any, stop: Any) -> None:
+    """Run `kmrg search worker`'s loop in a process of its own, until `stop` is set."""
+    logging.getLogger("kmrg").setLevel(logging.WARNING)
+    from kmrg import create_app
+    from kmrg.search.pipeline import get_pipeline
+
+    app = create_app({**config, "SEARCH_INDEXER_AUTOSTART": False}, instance_path=instance)
+    ready.put("indexer")
+    with app.app_context():
+        pipeline = get_pipeline()
+    pipeline.run_worker(WORKER_POLL_SECONDS, stop)
+
+
 @dataclass
 class WriterFigures:
     """What the writers and the reader saw."""
@@ -189,6 +204,10 @@ def measure_commit_to_searchable(
         )
         for n in range(writers)
     ]
+    if config.get("SEARCH_INDEXING") == "worker":
+        processes.append(
+            context.Process(target=indexer, args=(config, str(workdir / "indexer"), ready, stop))
+        )
     for process in processes:
         process.start()
     try:
