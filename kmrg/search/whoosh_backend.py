@@ -171,7 +171,19 @@ class WhooshBackend:
     def writer(self) -> Iterator[_Writer]:
         # Separate segment files: opening a searcher at 100k documents drops from ~94 ms to
         # ~0.35 ms, and a one-document update from ~118 ms to ~11 ms.
-        writer = self._index().writer(compound=False)
+        with self._writing() as writer:
+            yield writer
+
+    @contextmanager
+    def bulk_writer(self) -> Iterator[_Writer]:
+        # One writer for a whole rebuild, with room to sort postings in memory: one segment
+        # written once, instead of a segment per batch merged again and again.
+        with self._writing(limitmb=256) as writer:
+            yield writer
+
+    @contextmanager
+    def _writing(self, **options: Any) -> Iterator[_Writer]:
+        writer = self._index().writer(compound=False, **options)
         try:
             yield _Writer(writer)
         except BaseException:
@@ -179,18 +191,6 @@ class WhooshBackend:
             raise
         # Never merge here: Whoosh's default policy sometimes rewrote a large segment inside
         # this commit (4.3 s to index one lesson at 100,000 documents). maintain() merges.
-        writer.commit(merge=False)
-
-    @contextmanager
-    def bulk_writer(self) -> Iterator[_Writer]:
-        # One writer for a whole rebuild, with room to sort postings in memory: one segment
-        # written once, instead of a segment per batch merged again and again.
-        writer = self._index().writer(compound=False, limitmb=256)
-        try:
-            yield _Writer(writer)
-        except BaseException:
-            writer.cancel()
-            raise
         writer.commit(merge=False)
 
     def maintain(self, *, busy: bool = False) -> None:
