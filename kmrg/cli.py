@@ -8,6 +8,7 @@ import click
 from flask import Flask
 from flask.cli import AppGroup, FlaskGroup, with_appcontext
 
+from kmrg.backup.commands import export_command, import_command
 from kmrg.extensions import db
 
 
@@ -244,5 +245,7 @@ for _command in (
     attachments_group,
     experts_group,
     demo_command,
+    export_command,
+    import_command,
 ):
     main.add_command(_command)

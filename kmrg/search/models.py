@@ -14,6 +14,8 @@ class SearchQueueEntry(Base):
     """One search document whose record changed in a committed transaction."""
 
     __tablename__ = "search_queue"
+    # Derived: `kmrg import` rebuilds the whole index, so pending entries are moot.
+    __table_args__ = {"info": {"backup": "the search outbox; the index is rebuilt on import"}}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     doc_type: Mapped[str] = mapped_column(String(40))
