@@ -139,10 +139,12 @@ def check_empty_database(connection: sa.Connection, head: str) -> None:
         if rows:
             filled.append(f"{table.name}: {rows}")
     if filled:
+        more = f" and {len(filled) - 3} more tables" if len(filled) > 3 else ""
+        shown = ", ".join(filled[:3]) + more
         raise BackupError(
-            "The database is not empty (" + ", ".join(filled) + " rows). `kmrg import` restores "
-            "into an empty database only, so two knowledge bases are never mixed: create a new "
-            "database, point KMRG_DATABASE_URL at it and import again."
+            f"The database is not empty ({shown} rows). `kmrg import` restores into an empty "
+            "database only, so two knowledge bases are never mixed: create a new database, "
+            "point KMRG_DATABASE_URL at it and import again."
         )
 
 

@@ -1,0 +1,131 @@
+"""`kmrg import` restores all or nothing, and refuses what it cannot restore safely."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from kmrg.attachments.models import Attachment, AttachmentKind
+from kmrg.attachments.storage import blob_path, store_blob
+from kmrg.extensions import db
+from tests.backup.conftest import rewrite_archive, row_counts, run, stored_files
+from tests.conftest import empty_database
+
+MINUTES = b"%PDF-1.4 minutes of the knowledge-sharing session"
+
+
+@pytest.fixture
+def archive(app, session, member, tmp_path) -> Path:
+    """An archive of a small Hub: a member of an organisation and one attached file."""
+    sha256 = store_blob(app.config["UPLOAD_DIR"], MINUTES)
+    session.add(
+        Attachment(
+            owner_type="case_study",
+            owner_id=1,
+            sha256=sha256,
+            size=len(MINUTES),
+            content_type="application/pdf",
+            kind=AttachmentKind.PDF,
+            display_name="minutes.pdf",
+            uploaded_by=member,
+        )
+    )
+    session.commit()
+    path = tmp_path / "hub.zip"
+    result = run(app, "export", str(path))
+    assert result.exit_code == 0, result.output
+    return path
+
+
+def start_afresh(app) -> None:
+    """Empty the database and the upload store, as on a new machine."""
+    db.session.remove()
+    empty_database(db.engine)
+    shutil.rmtree(app.config["UPLOAD_DIR"])
+
+
+def assert_empty(app) -> None:
+    assert set(row_counts(app).values()) == {0}
+    assert stored_files(app) == {}
+
+
+def test_an_archive_restores_into_the_emptied_database(app, archive):
+    start_afresh(app)
+    result = run(app, "import", str(archive))
+    assert result.exit_code == 0, result.output
+    assert row_counts(app)["users"] == 1 and row_counts(app)["attachments"] == 1
+    assert stored_files(app) == {_sha(MINUTES): _sha(MINUTES)}
+
+
+def test_a_tampered_attachment_file_fails_the_import_and_leaves_nothing(app, archive, tmp_path):
+    tampered = tmp_path / "tampered.zip"
+    rewrite_archive(archive, tampered, f"files/{_sha(MINUTES)}", lambda data: data + b"!")
+    start_afresh(app)
+    result = run(app, "import", str(tampered))
+    assert result.exit_code != 0
+    assert "does not match its checksum" in result.output
+    assert_empty(app)
+
+
+def test_tampered_rows_roll_back_the_tables_already_restored(app, archive, tmp_path):
+    tampered = tmp_path / "tampered.zip"
+    rewrite_archive(
+        archive, tampered, "tables/users.jsonl", lambda data: data.replace(b"Sipho", b"Eve")
+    )
+    start_afresh(app)
+    result = run(app, "import", str(tampered))
+    assert result.exit_code != 0
+    assert "The rows of users in the archive do not match their checksum" in result.output
+    assert_empty(app)  # organisations went in before users: rolled back with them
+
+
+def test_import_refuses_a_database_that_is_not_empty(app, archive, organisation):
+    before = row_counts(app)
+    result = run(app, "import", str(archive))
+    assert result.exit_code != 0
+    assert "The database is not empty (organisations: 1" in result.output
+    assert row_counts(app) == before
+
+
+def test_import_refuses_an_archive_of_another_schema_revision(app, archive, tmp_path):
+    older = tmp_path / "older.zip"
+
+    def at_revision_0001(data: bytes) -> bytes:
+        return json.dumps({**json.loads(data), "schema_revision": "0001"}).encode()
+
+    rewrite_archive(archive, older, "manifest.json", at_revision_0001)
+    start_afresh(app)
+    result = run(app, "import", str(older))
+    assert result.exit_code != 0
+    assert "This backup was made at schema revision 0001" in result.output
+    assert_empty(app)
+
+
+def test_import_refuses_a_file_that_is_not_a_backup(app, tmp_path):
+    notes = tmp_path / "notes.zip"
+    notes.write_text("not an archive")
+    result = run(app, "import", str(notes))
+    assert result.exit_code != 0
+    assert "is not a readable backup archive" in result.output
+
+
+def test_export_names_attachment_files_missing_from_the_store(app, archive, tmp_path):
+    blob_path(app.config["UPLOAD_DIR"], _sha(MINUTES)).unlink()
+    partial = tmp_path / "partial.zip"
+    result = run(app, "export", str(partial))
+    assert result.exit_code == 1
+    warning = "missing or damaged in the upload store and are not in the archive"
+    assert f"{warning}: {_sha(MINUTES)}" in result.output
+    start_afresh(app)
+    restored = run(app, "import", str(partial))
+    assert restored.exit_code == 0, restored.output
+    assert "were already missing when the backup was made" in restored.output
+    assert row_counts(app)["attachments"] == 1
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
