@@ -40,6 +40,7 @@ from kmrg.database import read_only_transactions
 from kmrg.models import utcnow
 
 ROWS_PER_FETCH = 1000
+PROGRESS_ROWS = 100_000  # a line this often within a long table, so a big export shows life
 CHUNK_BYTES = 1024 * 1024
 Progress = Callable[[str], None]
 
@@ -58,7 +59,12 @@ def export_archive(
     report = progress or (lambda _message: None)
     destination = Path(destination)
     partial = destination.with_name(f".{destination.name}.{os.getpid()}.partial")
-    descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        # Exclusive, so the mode is ours and not that of a file left by a killed export.
+        partial.unlink(missing_ok=True)
+        descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except OSError as error:
+        raise BackupError(f"Cannot write {destination}: {error.strerror}.") from error
     try:
         with os.fdopen(descriptor, "wb") as raw:
             with zipfile.ZipFile(raw, "w", compression=zipfile.ZIP_DEFLATED) as archive:
@@ -127,6 +133,8 @@ def _write_table(
             digest.update(data)
             member.write(data)
             rows += len(batch)
+            if rows % PROGRESS_ROWS < len(batch):
+                report(f"{table.name}: {rows} rows so far")
     report(f"{table.name}: {rows} rows")
     return TableEntry(name=table.name, columns=columns, rows=rows, sha256=digest.hexdigest())
 

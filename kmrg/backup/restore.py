@@ -37,6 +37,7 @@ from kmrg.backup.schema import database_revision
 from kmrg.database import write_transactions
 
 ROWS_PER_INSERT = 1000
+PROGRESS_ROWS = 100_000
 CHUNK_BYTES = 1024 * 1024
 Progress = Callable[[str], None]
 
@@ -68,7 +69,7 @@ def import_archive(
                 check_empty_database(connection, head)
                 order = {table.name: position for position, (table, _entry) in enumerate(tables)}
                 for table, entry in tables:
-                    _restore_table(archive, connection, table, entry, order)
+                    _restore_table(archive, connection, table, entry, order, report)
                     report(f"{table.name}: {entry.rows} rows")
                 if engine.dialect.name == "postgresql":
                     _reset_sequences(connection, [table for table, _entry in tables])
@@ -156,7 +157,11 @@ def _restore_files(
     report: Progress,
 ) -> None:
     for entry in manifest.files:
-        path = blob_path(upload_dir, entry.sha256)
+        try:
+            path = blob_path(upload_dir, entry.sha256)
+        except ValueError as error:  # a name that is no hash could point anywhere: refused
+            message = f"The manifest names a file {entry.sha256!r}, which is not a SHA-256."
+            raise BackupError(message) from error
         existed = path.is_file()
         path.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".restore-")
@@ -196,6 +201,7 @@ def _restore_table(
     table: sa.Table,
     entry: TableEntry,
     order: dict[str, int],
+    report: Progress,
 ) -> None:
     decoders = {column.name: decoder_for(column) for column in table.columns}
     # A row may refer to a row of its own table (or of a later one) that is not in yet: such
@@ -230,6 +236,8 @@ def _restore_table(
                 if len(batch) >= ROWS_PER_INSERT:
                     connection.execute(table.insert(), batch)
                     batch = []
+                if rows % PROGRESS_ROWS == 0:
+                    report(f"{table.name}: {rows} rows so far")
             if batch:
                 connection.execute(table.insert(), batch)
         if digest.hexdigest() != entry.sha256 or rows != entry.rows:

@@ -105,6 +105,29 @@ def test_import_refuses_an_archive_of_another_schema_revision(app, archive, tmp_
     assert_empty(app)
 
 
+def test_import_refuses_a_manifest_naming_a_file_outside_the_store(app, archive, tmp_path):
+    crafted = tmp_path / "crafted.zip"
+
+    def escaping(data: bytes) -> bytes:
+        manifest = json.loads(data)
+        manifest["files"][0]["sha256"] = "../../../escaped"
+        return json.dumps(manifest).encode()
+
+    rewrite_archive(archive, crafted, "manifest.json", escaping)
+    start_afresh(app)
+    result = run(app, "import", str(crafted))
+    assert result.exit_code != 0
+    assert "which is not a SHA-256" in result.output
+    assert_empty(app)
+    assert not (tmp_path / "escaped").exists()
+
+
+def test_export_to_a_folder_that_does_not_exist_says_so(app, tmp_path):
+    result = run(app, "export", str(tmp_path / "nowhere" / "hub.zip"))
+    assert result.exit_code != 0
+    assert "Cannot write" in result.output and "No such file or directory" in result.output
+
+
 def test_import_refuses_a_file_that_is_not_a_backup(app, tmp_path):
     notes = tmp_path / "notes.zip"
     notes.write_text("not an archive")
