@@ -157,3 +157,119 @@ def lie_about_size(data: bytes, member: str, declared: int) -> bytes:
             return data[: at + 24] + struct.pack("<I", declared) + data[at + 28 :]
         at = data.rfind(b"PK\x01\x02", 0, at)
     raise ValueError(f"{member} is not in the archive")
+
+
+def deflate_repeated(prefix: bytes, unit: bytes, times: int, suffix: bytes = b"") -> bytes:
+    """Return a raw deflate stream of prefix + unit * times + suffix, made without inflating it.
+
+    After a full flush the compressor starts afresh, so every copy of `unit` compresses to the same
+    bytes: one is compressed and repeated. 1 MiB of zeros compresses to ~1 KB, so a 1 GiB part
+    costs ~1 MB of test file and a millisecond to make.
+    """
+    compressor = zlib.compressobj(9, zlib.DEFLATED, -zlib.MAX_WBITS)
+    head = compressor.compress(prefix) + compressor.flush(zlib.Z_FULL_FLUSH)
+    block = compressor.compress(unit) + compressor.flush(zlib.Z_FULL_FLUSH)
+    tail = compressor.compress(suffix) + compressor.flush(zlib.Z_FINISH)
+    return head + block * times + tail
+
+
+def make_raw_zip(parts: list[tuple[str, bytes, int, int]]) -> bytes:
+    """Return a zip of (name, raw deflate data, declared size, declared CRC) parts, as given."""
+    out = io.BytesIO()
+    directory = []
+    for name, raw, declared, crc in parts:
+        encoded = name.encode()
+        offset = out.tell()
+        sizes = struct.pack("<3L", crc, len(raw), declared)
+        out.write(b"PK\x03\x04" + struct.pack("<5H", 20, 0, 8, 0, 0) + sizes)
+        out.write(struct.pack("<2H", len(encoded), 0) + encoded + raw)
+        directory.append(
+            b"PK\x01\x02"
+            + struct.pack("<6H", 20, 20, 0, 8, 0, 0)
+            + sizes
+            + struct.pack("<5H2L", len(encoded), 0, 0, 0, 0, 0, offset)
+            + encoded
+        )
+    start = out.tell()
+    out.write(b"".join(directory))
+    size = out.tell() - start
+    out.write(b"PK\x05\x06" + struct.pack("<4H2LH", 0, 0, len(parts), len(parts), size, start, 0))
+    return out.getvalue()
+
+
+def _deflated(body: bytes) -> tuple[bytes, int, int]:
+    compressor = zlib.compressobj(9, zlib.DEFLATED, -zlib.MAX_WBITS)
+    return compressor.compress(body) + compressor.flush(), len(body), zlib.crc32(body)
+
+
+W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+
+
+def make_lying_docx(document_xml_raw: bytes, declared: int = 1_000) -> bytes:
+    """Return a DOCX whose document part is `document_xml_raw` (raw deflate), said to be
+    `declared` bytes."""
+    content_types = (
+        b'<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
+        b'content-types"><Override PartName="/word/document.xml" ContentType="application/'
+        b'vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>'
+    )
+    return make_raw_zip(
+        [
+            ("[Content_Types].xml", *_deflated(content_types)),
+            ("word/document.xml", document_xml_raw, declared, 0),
+        ]
+    )
+
+
+def make_zero_bomb_docx(inflated_bytes: int = 1 << 30, declared: int = 1_000) -> bytes:
+    """Return a ~1 MB DOCX whose document part declares 1,000 bytes and inflates to 1 GiB of
+    zeros (the issue's attack)."""
+    unit = b"\0" * (1 << 20)
+    return make_lying_docx(deflate_repeated(b"", unit, inflated_bytes // len(unit)), declared)
+
+
+def make_text_bomb_docx(paragraphs: int, words: str = "bomb") -> bytes:
+    """Return a DOCX whose document part is well-formed XML of `paragraphs` short paragraphs,
+    declaring 1,000 bytes: inflated, it is as large as `paragraphs` asks."""
+    prefix = f"<w:document {W}><w:body>".encode()
+    unit = f"<w:p><w:r><w:t>{words}</w:t></w:r></w:p>".encode() * 1024
+    suffix = b"</w:body></w:document>"
+    return make_lying_docx(deflate_repeated(prefix, unit, paragraphs // 1024, suffix))
+
+
+def make_shared_stream_pdf(pages: int, stream_bytes: int, text: str = "shared") -> bytes:
+    """Return a PDF whose `pages` pages all show one compressed content stream of about
+    `stream_bytes` bytes (the issue's 190 KB PDF: 40 pages sharing a 60 MB stream)."""
+    line = f"BT /F1 12 Tf 72 712 Td ({text}) Tj ET\n".encode("ascii")
+    unit = line * max(1, min(stream_bytes, 65536) // len(line))
+    times = max(1, stream_bytes // len(unit))
+    checksum = 1
+    for _ in range(times):
+        checksum = zlib.adler32(unit, checksum)
+    # A zlib stream (header, raw deflate, Adler-32), made from one compressed unit repeated.
+    stream = b"\x78\xda" + deflate_repeated(b"", unit, times) + struct.pack(">L", checksum)
+    kids = " ".join(f"{4 + n} 0 R" for n in range(pages)).encode()
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [%s] /Count %d >>" % (kids, pages),
+        b"<< /Length %d /Filter /FlateDecode >>\nstream\n%s\nendstream" % (len(stream), stream),
+    ]
+    objects += [
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] "
+        b"/Resources << /Font << /F1 %d 0 R >> >> /Contents 3 0 R >>" % (4 + pages)
+    ] * pages
+    objects.append(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>")
+    out = io.BytesIO()
+    out.write(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(out.tell())
+        out.write(b"%d 0 obj\n%s\nendobj\n" % (number, body))
+    xref = out.tell()
+    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
+    for offset in offsets:
+        out.write(b"%010d 00000 n \n" % offset)
+    out.write(
+        b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    )
+    return out.getvalue()
