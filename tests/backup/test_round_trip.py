@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import json
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -58,14 +60,26 @@ def demo_archive(exported) -> Path:
     return exported[0]
 
 
+@dataclass
+class Restored:
+    """A hub the demo archive was imported into, as it was straight after the import."""
+
+    app: Flask
+    rows: dict[str, list[dict[str, Any]]]
+    files: dict[str, str]
+    archive: Path  # exported again at once, before any test signs in (which records the moment)
+
+
 @pytest.fixture(scope="module")
-def restored(demo_archive: Path, tmp_path_factory: pytest.TempPathFactory) -> Flask:
+def restored(demo_archive: Path, tmp_path_factory: pytest.TempPathFactory) -> Restored:
     """A blank SQLite database (no schema yet) the demo archive was imported into."""
     folder = tmp_path_factory.mktemp("restored")
     app = make_hub(sqlite_url(folder / "db"), folder, migrate=False)
     result = run(app, "import", str(demo_archive))
     assert result.exit_code == 0, result.output
-    yield app
+    again = folder / "again.zip"
+    assert run(app, "export", str(again)).exit_code == 0
+    yield Restored(app, table_rows(app), stored_files(app), again)
     close_hub(app)
 
 
@@ -96,33 +110,30 @@ def test_the_manifest_names_the_schema_every_table_and_every_file(demo_source, e
     assert path.stat().st_mode & 0o777 == 0o600  # e-mail addresses and password hashes
 
 
-def test_sqlite_to_sqlite_restores_every_row_and_every_file(demo_source, restored, tmp_path):
-    assert table_rows(restored) == table_rows(demo_source)
-    files = stored_files(restored)
-    assert files == stored_files(demo_source)
-    assert all(name == checksum for name, checksum in files.items())
+def test_sqlite_to_sqlite_restores_every_row_and_every_file(demo_source, restored):
+    assert restored.rows == table_rows(demo_source)
+    assert restored.files == stored_files(demo_source)
+    assert all(name == checksum for name, checksum in restored.files.items())
 
 
-def test_an_archive_of_the_restored_hub_is_the_same_archive(restored, demo_archive, tmp_path):
-    again = tmp_path / "again.zip"
-    assert run(restored, "export", str(again)).exit_code == 0
-    assert member_checksums(again) == member_checksums(demo_archive)
-    assert manifest_of(again)["files"] == manifest_of(demo_archive)["files"]
+def test_an_archive_of_the_restored_hub_is_the_same_archive(restored, demo_archive):
+    assert member_checksums(restored.archive) == member_checksums(demo_archive)
+    assert manifest_of(restored.archive)["files"] == manifest_of(demo_archive)["files"]
 
 
 def test_after_import_search_finds_a_demo_lesson(restored):
-    response = restored.test_client().get("/search", query_string={"q": "billing data chasing"})
+    client = restored.app.test_client()
+    response = client.get("/search", query_string={"q": "billing data chasing"})
     assert response.status_code == 200
     assert str(escape(DEMO_LESSON)) in response.get_data(as_text=True)
 
 
 def test_after_import_a_demo_person_signs_in_with_their_password(restored):
-    # Runs after the comparisons above: signing in records the moment on the account.
-    signed_in(restored, "champion.buf@example.org")
+    signed_in(restored.app, "champion.buf@example.org")
 
 
 def test_new_records_after_import_take_fresh_ids(restored):
-    make_new_person(restored)
+    make_new_person(restored.app)
 
 
 def signed_in(app: Flask, email: str) -> None:
