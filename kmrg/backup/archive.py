@@ -11,7 +11,7 @@ PDFs and Office files, are stored as they are); and every operating system opens
 
 Values are written by the column's type, so they read back the same on SQLite and PostgreSQL:
 datetimes and dates in ISO 8601 (UTC, with offset), enums as their stored values, bytes in base64,
-decimals as strings, JSON columns as JSON.
+decimals and UUIDs as strings, intervals in seconds, JSON columns as JSON.
 
 Every table of the Hub's models is written, except one whose `info` says
 `{"backup": "<why it is left out>"}` (the search outbox: the index is rebuilt on import). A model
@@ -24,11 +24,12 @@ import base64
 import json
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from enum import Enum
 from importlib import metadata as package_metadata
 from typing import Any
+from uuid import UUID
 
 import sqlalchemy as sa
 from sqlalchemy.types import TypeDecorator
@@ -145,8 +146,10 @@ def encode_value(value: Any) -> Any:
         return value.isoformat()
     if isinstance(value, bytes | bytearray | memoryview):
         return base64.b64encode(bytes(value)).decode("ascii")
-    if isinstance(value, Decimal):
+    if isinstance(value, Decimal | UUID):
         return str(value)
+    if isinstance(value, timedelta):
+        return value.total_seconds()
     raise BackupError(f"cannot write a value of type {type(value).__name__} to a backup")
 
 
@@ -159,6 +162,8 @@ def _plain_type(column: sa.Column[Any]) -> sa.types.TypeEngine[Any]:
 
 def decoder_for(column: sa.Column[Any]) -> Callable[[Any], Any]:
     """Return the function that turns a written value back into what the column takes."""
+    if isinstance(column.type, sa.Interval):  # a decorator over DateTime where not native
+        return lambda seconds: timedelta(seconds=seconds)
     column_type = _plain_type(column)
     if isinstance(column_type, sa.DateTime):
         return datetime.fromisoformat
@@ -170,6 +175,8 @@ def decoder_for(column: sa.Column[Any]) -> Callable[[Any], Any]:
         return base64.b64decode
     if isinstance(column_type, sa.Numeric) and not isinstance(column_type, sa.Float):
         return Decimal
+    if isinstance(column_type, sa.Uuid):
+        return UUID if column_type.as_uuid else str
     # Enums take their stored value; numbers, strings, booleans and JSON are as written.
     return lambda value: value
 
