@@ -17,6 +17,7 @@ from typing import Any
 from flask import has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.orm import Session
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 SQLITE_BUSY_TIMEOUT_MS = 15_000
@@ -47,6 +48,21 @@ def write_transactions() -> Iterator[None]:
         yield
     finally:
         _write_intent.reset(token)
+
+
+@contextmanager
+def writing_after_reads(session: Session) -> Iterator[None]:
+    """Let a request that only reads so far (a GET) write: the caller commits inside the block.
+
+    Its reads ran in a deferred transaction, which SQLite cannot turn into a writer once another
+    process has committed since it began: the write fails at once with "database is locked"
+    (SQLITE_BUSY_SNAPSHOT), whatever the busy timeout. So the reads end here (nothing is pending,
+    and objects are not expired on commit) and the write gets a transaction of its own that takes
+    the write lock up front, waiting its turn.
+    """
+    session.commit()
+    with write_transactions():
+        yield
 
 
 @contextmanager

@@ -10,6 +10,7 @@ from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required
 from sqlalchemy.exc import SQLAlchemyError
 
+from kmrg.database import writing_after_reads
 from kmrg.experts.models import ExpertProfile
 from kmrg.experts.permissions import can_view_expert_profile
 from kmrg.experts.queries import get_profile_by_slug
@@ -105,8 +106,9 @@ def _get_conversation_or_404(conversation_id: int) -> Any:
 @login_required
 def show_conversation(conversation_id: int):
     conversation = _get_conversation_or_404(conversation_id)
-    services.mark_conversation_read(db.session, current_user, conversation)
-    db.session.commit()
+    with writing_after_reads(db.session):
+        services.mark_conversation_read(db.session, current_user, conversation)
+        db.session.commit()
     return _render_conversation(conversation, ReplyForm())
 
 

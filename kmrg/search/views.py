@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 from flask import render_template, request, url_for
 from flask_login import current_user
 
+from kmrg.database import writing_after_reads
 from kmrg.extensions import db
 from kmrg.search import blueprint
 from kmrg.search.backend import Sort
@@ -49,6 +50,7 @@ def page_links(page: SearchPage) -> Callable[..., str]:
 def search():
     page = search_site(db.session, current_user, read_search_request(request.args))
     if page.query.filters and page.page == 1 and not request.args.get("page"):
-        tally_search(db.session, page.query.filters)
-        db.session.commit()
+        with writing_after_reads(db.session):
+            tally_search(db.session, page.query.filters)
+            db.session.commit()
     return render_template("search/results.html", page=page, link=page_links(page))

@@ -5,9 +5,12 @@ from __future__ import annotations
 import re
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
 
-from kmrg.auth.models import AccountStatus, ProfileVisibility
+from kmrg.auth.models import AccountStatus, ProfileVisibility, User
+from kmrg.database import write_transactions
+from kmrg.extensions import db
 from kmrg.inbox.models import Conversation
 from tests import factories
 from tests.experts.conftest import make_profile
@@ -194,6 +197,32 @@ def test_unread_marker_and_header_count_go_away_after_opening(
     assert "Sipho Member wrote to you" in _text(thread)
     assert _unread_label(expert_client) is None
     assert "Unread" not in _text(expert_client.get("/inbox/"))
+
+
+def test_opening_a_thread_marks_it_read_while_another_worker_writes(
+    app, session, member, expert, expert_profile, monkeypatch
+):
+    """Marking read writes after the page's reads: it must wait its turn, never fail (SQLite)."""
+    from kmrg.inbox import views
+
+    def find_while_another_worker_commits(conversation_id):
+        conversation = views_get_conversation(conversation_id)
+        with write_transactions(), Session(db.engine) as other:
+            other.execute(update(User).where(User.id == member.id).values(job_title="Analyst"))
+            other.commit()
+        return conversation
+
+    views_get_conversation = views._get_conversation_or_404
+    monkeypatch.setattr(views, "_get_conversation_or_404", find_while_another_worker_commits)
+    conversation = start_conversation(session, member, expert_profile)
+    expert_client = app.test_client()
+    sign_in(expert_client, expert)
+
+    thread = expert_client.get(f"/inbox/{conversation.id}")
+
+    assert thread.status_code == 200
+    assert "Sipho Member wrote to you" in _text(thread)
+    assert _unread_label(expert_client) is None
 
 
 def test_a_reply_reaches_the_other_side(

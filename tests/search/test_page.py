@@ -9,7 +9,9 @@ from contextlib import contextmanager
 
 import pytest
 from sqlalchemy import event
+from sqlalchemy.orm import Session
 
+from kmrg.database import write_transactions
 from kmrg.extensions import db
 from kmrg.search.models import SearchTally
 from tests import factories
@@ -299,6 +301,27 @@ def test_an_empty_query_shows_the_help_and_the_themes_people_search_for(client, 
     ]
     tallies = {t.value: t.searches for t in session.query(SearchTally)}
     assert tallies == {"water-services": 2, "revenue-collection": 1}
+
+
+def test_a_search_is_counted_while_another_worker_counts_one(client, session, world, monkeypatch):
+    """Counting is a write after the page's reads: it must wait its turn, never fail (SQLite)."""
+    from kmrg.search import views
+
+    def search_while_another_worker_commits(*args, **kwargs):
+        page = views_search_site(*args, **kwargs)
+        with write_transactions(), Session(db.engine) as other:
+            other.add(SearchTally(facet="theme", value="urban-renewal", searches=1))
+            other.commit()
+        return page
+
+    views_search_site = views.search_site
+    monkeypatch.setattr(views, "search_site", search_while_another_worker_commits)
+
+    assert "Fix the bills before chasing debt" in titles(
+        get(client, q="bills", theme="water-services")
+    )
+    tallies = {t.value: t.searches for t in session.query(SearchTally)}
+    assert tallies == {"urban-renewal": 1, "water-services": 1}
 
 
 def test_a_second_page_is_not_counted_as_another_search(client, session, world):
