@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ import pytest
 from kmrg.attachments.models import Attachment, AttachmentKind
 from kmrg.attachments.storage import blob_path, store_blob
 from kmrg.extensions import db
+from tests import factories
 from tests.backup.conftest import rewrite_archive, row_counts, run, stored_files
 from tests.conftest import empty_database
 
@@ -81,6 +83,48 @@ def test_tampered_rows_roll_back_the_tables_already_restored(app, archive, tmp_p
     assert result.exit_code != 0
     assert "The rows of users in the archive do not match their checksum" in result.output
     assert_empty(app)  # organisations went in before users: rolled back with them
+
+
+def test_rows_the_database_refuses_roll_back_every_table(app, archive, organisation, tmp_path):
+    """A consistent but impossible archive (a user twice, checksums made to match) restores
+    nothing: the database's own refusal rolls back what went in before it."""
+    doubled = tmp_path / "doubled.zip"
+    rewrite_archive(archive, doubled, "tables/users.jsonl", lambda data: data + data)
+    with zipfile.ZipFile(doubled) as zipped:
+        users = zipped.read("tables/users.jsonl")
+        manifest = json.loads(zipped.read("manifest.json"))
+    for table in manifest["tables"]:
+        if table["name"] == "users":
+            table.update(rows=table["rows"] * 2, sha256=hashlib.sha256(users).hexdigest())
+    consistent = tmp_path / "consistent.zip"
+    rewrite_archive(
+        doubled, consistent, "manifest.json", lambda _data: json.dumps(manifest).encode()
+    )
+    start_afresh(app)
+    result = run(app, "import", str(consistent))
+    assert result.exit_code != 0
+    assert "Restoring users failed" in result.output and "Nothing was restored" in result.output
+    assert_empty(app)
+
+
+def test_tables_longer_than_a_batch_restore_whole_with_progress(app, archive, monkeypatch):
+    from kmrg.backup import export, restore
+
+    monkeypatch.setattr(restore, "ROWS_PER_INSERT", 2)
+    monkeypatch.setattr(restore, "PROGRESS_ROWS", 2)
+    monkeypatch.setattr(export, "PROGRESS_ROWS", 2)
+    monkeypatch.setattr(export, "ROWS_PER_FETCH", 2)
+    for number in range(5):
+        factories.make_organisation(db.session, code=f"BATCH{number}")
+    expected = row_counts(app)
+    exported = run(app, "export", str(archive))
+    assert "organisations: 6 rows" in exported.output
+    assert "organisations: 4 rows so far" in exported.output
+    start_afresh(app)
+    imported = run(app, "import", str(archive))
+    assert imported.exit_code == 0, imported.output
+    assert "organisations: 4 rows so far" in imported.output
+    assert row_counts(app) == expected
 
 
 def test_import_refuses_a_database_that_is_not_empty(app, archive, organisation):
