@@ -122,10 +122,7 @@ def test_an_archive_of_the_restored_hub_is_the_same_archive(restored, demo_archi
 
 
 def test_after_import_search_finds_a_demo_lesson(restored):
-    client = restored.app.test_client()
-    response = client.get("/search", query_string={"q": "billing data chasing"})
-    assert response.status_code == 200
-    assert str(escape(DEMO_LESSON)) in response.get_data(as_text=True)
+    finds_the_demo_lesson(restored.app)
 
 
 def test_after_import_a_demo_person_signs_in_with_their_password(restored):
@@ -134,6 +131,12 @@ def test_after_import_a_demo_person_signs_in_with_their_password(restored):
 
 def test_new_records_after_import_take_fresh_ids(restored):
     make_new_person(restored.app)
+
+
+def finds_the_demo_lesson(app: Flask) -> None:
+    response = app.test_client().get("/search", query_string={"q": "billing data chasing"})
+    assert response.status_code == 200
+    assert str(escape(DEMO_LESSON)) in response.get_data(as_text=True)
 
 
 def signed_in(app: Flask, email: str) -> None:
@@ -169,6 +172,7 @@ def test_sqlite_to_postgresql_to_sqlite_keeps_every_row_and_file(
         assert run(postgres, "export", str(from_postgres)).exit_code == 0
         assert member_checksums(from_postgres) == member_checksums(demo_archive)
         # Signing in records the moment: after the export, which must equal the first.
+        finds_the_demo_lesson(postgres)
         signed_in(postgres, "admin@example.org")
         make_new_person(postgres)  # the id sequences were moved past the restored ids
 
