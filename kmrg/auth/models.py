@@ -7,7 +7,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from flask_login import AnonymousUserMixin
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from kmrg.models import Base, CreatedAtMixin, VersionedMixin, enum_type
@@ -124,3 +124,21 @@ class AnonymousUser(AnonymousUserMixin):
     organisation_id = None
     is_admin = False
     is_champion = False
+
+
+class Throttle(Base):
+    """How many attempts one key (an account, a client address, a member) used in one scope.
+
+    The counts live in the database so that every worker process shares them. `key` is a SHA-256
+    digest of what was counted, so the table holds no e-mail or IP address in readable form.
+    """
+
+    __tablename__ = "throttles"
+    __table_args__ = (Index("ix_throttles_scope_last_at", "scope", "last_at"),)
+
+    scope: Mapped[str] = mapped_column(String(40), primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    count: Mapped[int] = mapped_column(default=0)
+    # When the current run of attempts began (a window's start) and when the last was counted.
+    started_at: Mapped[datetime]
+    last_at: Mapped[datetime]

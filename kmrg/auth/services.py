@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from datetime import datetime
 from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
@@ -12,7 +13,7 @@ from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from kmrg.audit.services import record_event
-from kmrg.auth import permissions
+from kmrg.auth import permissions, throttling
 from kmrg.auth.models import AccountStatus, ProfileVisibility, Role, User, new_session_token
 from kmrg.auth.queries import (
     administrators,
@@ -224,6 +225,31 @@ def assign_organisation(
     record_event(session, actor, "user.organisation_changed", user, f"{before} → {after}")
 
 
+def start_sign_in(
+    session: Session, email: str, address: str | None, now: datetime | None = None
+) -> throttling.Decision:
+    """Count a sign-in attempt for this e-mail and client address, if both throttles allow one.
+
+    Counted before the password is checked, so concurrent attempts never get more tries than the
+    throttles allow; `finish_sign_in` gives the attempt back when the password was right.
+    """
+    email, address = normalise_email(email), address or "unknown"
+    per_address = throttling.count_attempt(session, throttling.SIGN_IN_PER_ADDRESS, address, now)
+    if not per_address.allowed:
+        return per_address
+    per_account = throttling.count_attempt(session, throttling.SIGN_IN_PER_ACCOUNT, email, now)
+    if not per_account.allowed:
+        # Only password checks count against the address: a refused try checked nothing.
+        throttling.give_back_attempt(session, throttling.SIGN_IN_PER_ADDRESS, address)
+    return per_account
+
+
+def finish_sign_in(session: Session, email: str, address: str | None) -> None:
+    """Forget the account's failed attempts and give the address back its try: it was right."""
+    throttling.clear_attempts(session, throttling.SIGN_IN_PER_ACCOUNT, normalise_email(email))
+    throttling.give_back_attempt(session, throttling.SIGN_IN_PER_ADDRESS, address or "unknown")
+
+
 def authenticate(session: Session, email: str, password: str) -> User | None:
     """Return the active account these credentials open, or None."""
     user = get_user_by_email(session, email)
@@ -320,9 +346,14 @@ def user_for_reset_token(session: Session, token: str, secret_key: str, max_age:
 def reset_password(
     session: Session, token: str, new_password: str, secret_key: str, max_age: int
 ) -> User:
-    """Set a new password through a reset link; the link then stops working."""
+    """Set a new password through a reset link; the link then stops working.
+
+    The link proves the person holds the account's mailbox, so the account's sign-in throttle is
+    cleared: however many guesses someone else made, the owner can sign in at once.
+    """
     user = user_for_reset_token(session, token, secret_key, max_age)
     _set_password(session, user, new_password)
+    throttling.clear_attempts(session, throttling.SIGN_IN_PER_ACCOUNT, user.email)
     record_event(session, user, "user.password_reset", user)
     return user
 

@@ -6,6 +6,7 @@ from flask import (
     abort,
     current_app,
     flash,
+    make_response,
     redirect,
     render_template,
     request,
@@ -13,7 +14,7 @@ from flask import (
 )
 from flask_login import current_user, login_required, login_user, logout_user
 
-from kmrg.auth import blueprint, permissions, services
+from kmrg.auth import blueprint, permissions, services, throttling
 from kmrg.auth.forms import (
     AccountForm,
     LoginForm,
@@ -24,7 +25,6 @@ from kmrg.auth.forms import (
     RegistrationForm,
 )
 from kmrg.auth.models import ProfileVisibility, User
-from kmrg.auth.queries import normalise_email
 from kmrg.exceptions import ValidationError
 from kmrg.extensions import db, limiter
 from kmrg.forms import apply_validation_error
@@ -32,10 +32,6 @@ from kmrg.models import StaleEditError
 from kmrg.organisations.queries import find_organisation_by_label, organisation_choices
 from kmrg.security import safe_next_url
 from kmrg.urls import external_url
-
-
-def _login_account_key() -> str:
-    return "login-account:" + normalise_email(request.form.get("email", ""))
 
 
 @blueprint.route("/register", methods=["GET", "POST"])
@@ -72,8 +68,6 @@ def register():
 
 
 @blueprint.route("/login", methods=["GET", "POST"])
-@limiter.limit("30 per 10 minutes", methods=["POST"])
-@limiter.limit("10 per 10 minutes", methods=["POST"], key_func=_login_account_key)
 def login():
     form = LoginForm()
     if request.method == "GET":
@@ -81,18 +75,43 @@ def login():
     if current_user.is_authenticated:
         return redirect(safe_next_url(form.next.data) or url_for("home.index"))
     if form.validate_on_submit():
-        user = services.authenticate(db.session, form.email.data, form.password.data)
+        email, address = form.email.data, request.remote_addr
+        attempt = services.start_sign_in(db.session, email, address)
+        # Committed before the password is checked: the attempt counts whatever happens next,
+        # and other workers see it at once (the row is not held while scrypt runs).
+        db.session.commit()
+        if not attempt.allowed:
+            return _throttled(form, attempt)
+        user = services.authenticate(db.session, email, form.password.data)
         if user is None:
             flash("That e-mail address and password do not match an account.", "error")
-        elif not user.is_active:
-            flash(_inactive_message(user.status.value), "error")
         else:
-            services.record_sign_in(db.session, user)
+            services.finish_sign_in(db.session, email, address)
+            if user.is_active:
+                services.record_sign_in(db.session, user)
             db.session.commit()
-            login_user(user, remember=form.remember.data)
-            flash(f"Welcome, {user.name}.", "success")
-            return redirect(safe_next_url(form.next.data) or url_for("home.index"))
+            if not user.is_active:
+                flash(_inactive_message(user.status.value), "error")
+            else:
+                login_user(user, remember=form.remember.data)
+                flash(f"Welcome, {user.name}.", "success")
+                return redirect(safe_next_url(form.next.data) or url_for("home.index"))
     return render_template("auth/login.html", form=form), 200 if not form.errors else 400
+
+
+def _throttled(form: LoginForm, attempt: throttling.Decision):
+    """Say how long to wait, and offer the reset link that lets the owner in at once."""
+    response = make_response(
+        render_template(
+            "auth/login.html",
+            form=form,
+            throttled=attempt,
+            per_account=attempt.scope == throttling.SIGN_IN_PER_ACCOUNT.scope,
+        ),
+        429,
+    )
+    response.headers["Retry-After"] = str(attempt.retry_after_seconds)
+    return response
 
 
 def _inactive_message(status: str) -> str:
