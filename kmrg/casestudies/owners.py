@@ -4,16 +4,21 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy.orm import Session
 
+from kmrg.auth import throttling
 from kmrg.auth.models import AccountStatus, User
 from kmrg.auth.queries import get_user_by_email
 from kmrg.casestudies.models import CaseStudy, CaseStudyOwner
 from kmrg.exceptions import ValidationError
 
 MAX_OWNERS = 30
+# Typing an address that is not in the Hub says so, which would let a member test which addresses
+# have accounts; so each member may look up this many unknown addresses an hour.
+UNKNOWN_ADDRESS_LOOKUPS = throttling.Window("owner-lookup", limit=30, period=timedelta(hours=1))
 
 
 @dataclass
@@ -26,11 +31,15 @@ class OwnerEntry:
     is_contact: bool = False
 
 
-def parse_owner_lines(session: Session, text: str) -> list[OwnerEntry]:
+def parse_owner_lines(
+    session: Session, text: str, *, actor: Any, now: datetime | None = None
+) -> list[OwnerEntry]:
     """Read owners typed one per line as "name or e-mail | role, organisation | contact".
 
     An e-mail address names a person with an active Hub account; anything else is an external
-    person's name. A third part "contact" marks the people readers may approach.
+    person's name. A third part "contact" marks the people readers may approach. Each unknown
+    address counts against `actor`'s look-ups (UNKNOWN_ADDRESS_LOOKUPS); the count is flushed
+    even when this raises ValidationError, and the caller must commit it.
     """
     entries: list[OwnerEntry] = []
     for number, line in enumerate((text or "").splitlines(), start=1):
@@ -49,20 +58,37 @@ def parse_owner_lines(session: Session, text: str) -> list[OwnerEntry]:
             raise ValidationError(f"Line {number} is too long.", "owners")
         entry = OwnerEntry(role=role, is_contact=flag == "contact")
         if "@" in who:
-            user = get_user_by_email(session, who)
-            if user is None or user.status is not AccountStatus.ACTIVE:
-                raise ValidationError(
-                    f"Line {number}: nobody in the Hub has the address {who}. Write the person's "
-                    "name instead to list them without an account.",
-                    "owners",
-                )
-            entry.user = user
+            entry.user = _look_up(session, actor, who, number, now)
         else:
             entry.external_name = " ".join(who.split())
         entries.append(entry)
     if len(entries) > MAX_OWNERS:
         raise ValidationError(f"List at most {MAX_OWNERS} owners and contacts.", "owners")
     return entries
+
+
+def _look_up(session: Session, actor: Any, email: str, number: int, now: datetime | None) -> User:
+    lookups_of = f"user:{actor.id}"
+    # Once the allowance is spent every address is refused alike, known or not: otherwise the
+    # refusal itself would tell them apart.
+    allowance = throttling.check_allowance(session, UNKNOWN_ADDRESS_LOOKUPS, lookups_of, now)
+    user = get_user_by_email(session, email) if allowance.allowed else None
+    if user is not None and user.status is AccountStatus.ACTIVE:
+        return user
+    if allowance.allowed:
+        allowance = throttling.count_attempt(session, UNKNOWN_ADDRESS_LOOKUPS, lookups_of, now)
+    if not allowance.allowed:
+        raise ValidationError(
+            f"Line {number}: you have looked up too many addresses that are not in the Hub. "
+            f"Wait {allowance.wait_in_words} before you list people by e-mail again, or write "
+            "their names instead.",
+            "owners",
+        )
+    raise ValidationError(
+        f"Line {number}: nobody in the Hub has the address {email}. Write the person's "
+        "name instead to list them without an account.",
+        "owners",
+    )
 
 
 def _owner_key(owner: CaseStudyOwner | OwnerEntry) -> tuple[Any, ...]:

@@ -13,8 +13,9 @@ from kmrg.casestudies.diff import diff_revisions
 from kmrg.casestudies.feed import build_feed
 from kmrg.casestudies.forms import CaseStudyActionForm, CaseStudyForm, ReturnForm
 from kmrg.casestudies.models import SECTIONS, CaseStudy, CaseStudyStatus
+from kmrg.exceptions import ValidationError
 from kmrg.extensions import db
-from kmrg.forms import choices, submitted_version
+from kmrg.forms import apply_validation_error, choices, submitted_version
 from kmrg.lessons import queries as lesson_queries
 from kmrg.organisations.models import Province
 from kmrg.service_calls import committing
@@ -105,7 +106,23 @@ def _prepare_form(form: CaseStudyForm, case_study: CaseStudy | None) -> None:
         form.organisation.data = str(organisation.id) if organisation else None
 
 
-def _data_from(form: CaseStudyForm) -> services.CaseStudyData:
+def _owners_from(form: CaseStudyForm) -> list[owners.OwnerEntry] | None:
+    """Read the owners field, or put its error beside it and return None.
+
+    Unknown addresses count against the member's look-ups even though the form is refused, so
+    that count is committed here, before (and instead of) the case study's own transaction.
+    """
+    try:
+        return owners.parse_owner_lines(db.session, form.owners.data or "", actor=current_user)
+    except ValidationError as error:
+        db.session.commit()
+        apply_validation_error(form, error)
+        return None
+
+
+def _data_from(
+    form: CaseStudyForm, owner_entries: list[owners.OwnerEntry]
+) -> services.CaseStudyData:
     organisation = form.organisation.data
     return services.CaseStudyData(
         title=form.title.data or "",
@@ -117,7 +134,7 @@ def _data_from(form: CaseStudyForm) -> services.CaseStudyData:
         sections={name: getattr(form, name).data or "" for name, _label in SECTIONS},
         links=form.links.data or "",
         theme_ids=[int(value) for value in form.themes.data or [] if str(value).isdigit()],
-        owners=owners.parse_owner_lines(db.session, form.owners.data or ""),
+        owners=owner_entries,
     )
 
 
@@ -130,9 +147,11 @@ def create_case_study():
     _prepare_form(form, None)
     if request.method == "GET" and current_user.organisation_id:
         form.organisation.data = str(current_user.organisation_id)
-    if form.validate_on_submit():
+    if form.validate_on_submit() and (owner_entries := _owners_from(form)) is not None:
         with committing(form) as call:
-            case_study = services.create_case_study(db.session, current_user, _data_from(form))
+            case_study = services.create_case_study(
+                db.session, current_user, _data_from(form, owner_entries)
+            )
             attachments.store_from_form(db.session, current_user, case_study, form)
         if call.succeeded:
             flash(
@@ -201,13 +220,13 @@ def edit_case_study(slug: str):
         form.organisation.data = str(case_study.organisation_id)
         form.themes.data = [str(theme.id) for theme in case_study.themes]
         form.owners.data = queries.owner_lines(case_study.owners)
-    if form.validate_on_submit():
+    if form.validate_on_submit() and (owner_entries := _owners_from(form)) is not None:
         with committing(form, stale_message=STALE_CASE_STUDY_EDIT) as call:
             changed = services.update_case_study(
                 db.session,
                 current_user,
                 case_study,
-                _data_from(form),
+                _data_from(form, owner_entries),
                 expected_version=submitted_version(form),
             )
             stored = attachments.store_from_form(db.session, current_user, case_study, form)

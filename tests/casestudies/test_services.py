@@ -88,6 +88,7 @@ def test_owners_are_hub_people_by_email_or_named_outsiders(session, member, cham
     entries = owners.parse_owner_lines(
         session,
         f"{champion.email} | KM champion | contact\n\nPat Outsider | Consultant, Example Ltd\n",
+        actor=member,
     )
     case_study = write_case_study(session, member, owners=entries)
     assert [(o.user, o.external_name, o.role, o.is_contact) for o in case_study.owners] == [
@@ -102,9 +103,9 @@ def test_owners_are_hub_people_by_email_or_named_outsiders(session, member, cham
 @pytest.mark.parametrize(
     "text", ["nobody@example.org | Manager", "A | B | maybe", "A | B | contact | more", " | role"]
 )
-def test_owner_lines_that_cannot_be_read_are_refused(session, text):
+def test_owner_lines_that_cannot_be_read_are_refused(session, member, text):
     with pytest.raises(ValidationError) as error:
-        owners.parse_owner_lines(session, text)
+        owners.parse_owner_lines(session, text, actor=member)
     assert error.value.field == "owners"
 
 

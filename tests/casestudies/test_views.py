@@ -219,7 +219,9 @@ def test_a_reviewer_who_chose_privacy_is_not_named_to_the_public(client, publish
 
 def test_owners_are_shown_only_as_far_as_they_chose(client, session, member, champion):
     entries = owners.parse_owner_lines(
-        session, f"{champion.email} | KM champion | contact\nPat Outsider | Consultant"
+        session,
+        f"{champion.email} | KM champion | contact\nPat Outsider | Consultant",
+        actor=member,
     )
     case_study = write_case_study(session, member, owners=entries)
     services.submit_case_study(session, member, case_study)
