@@ -76,23 +76,31 @@ def register_user(
     organisation: Organisation,
     job_title: str,
     password: str,
-) -> User:
-    """Create a pending account; tell the applicant and the people who can approve it."""
+) -> User | None:
+    """Create a pending account; tell the applicant and the people who can approve it.
+
+    If the address has an account already, e-mail its owner instead and return None: the
+    applicant is answered the same either way, so the form tells nobody which addresses exist.
+    """
     email = clean_email(email)
     name = " ".join(name.split())
     if not name:
         raise ValidationError("Enter your name.", "name")
     if organisation.is_retired:
         raise ValidationError("That organisation is no longer in the network.", "organisation")
-    if get_user_by_email(session, email) is not None:
-        raise ValidationError("An account with that e-mail address already exists.", "email")
     check_new_password(password, name=name, email=email)
+    # Hashed either way, so the two answers also take as long.
+    password_hash = hash_password(password)
+    existing = get_user_by_email(session, email)
+    if existing is not None:
+        _tell_owner_of_registration_attempt(session, existing)
+        return None
     user = User(
         name=name,
         email=email,
         organisation=organisation,
         job_title=" ".join(job_title.split()),
-        password_hash=hash_password(password),
+        password_hash=password_hash,
         password_changed_at=utcnow(),
         status=AccountStatus.PENDING,
         role=Role.MEMBER,
@@ -121,6 +129,19 @@ def register_user(
             approver=approver,
         )
     return user
+
+
+def _tell_owner_of_registration_attempt(session: Session, owner: User) -> None:
+    # A few a day at most, so the form cannot be used to flood someone's inbox.
+    if not throttling.count_attempt(session, throttling.REGISTRATION_NOTICES, owner.email).allowed:
+        return
+    send_after_commit(
+        session,
+        owner.email,
+        "Someone tried to register with your address",
+        "registration_attempt",
+        user=owner,
+    )
 
 
 def create_active_user(

@@ -96,6 +96,8 @@ SIGN_IN_PER_ACCOUNT = Backoff(
     "sign-in-account", free=5, cap=timedelta(minutes=15), forget_after=timedelta(days=1)
 )
 SIGN_IN_PER_ADDRESS = Window("sign-in-address", limit=30, period=timedelta(minutes=10))
+# "Someone tried to register with your address" e-mails to one owner.
+REGISTRATION_NOTICES = Window("registration-notice", limit=3, period=timedelta(days=1))
 
 
 @dataclass(frozen=True)

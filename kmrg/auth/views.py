@@ -48,6 +48,8 @@ def register():
             )
         else:
             try:
+                # None when the address has an account: its owner is e-mailed instead, and the
+                # applicant sees the same page either way.
                 services.register_user(
                     db.session,
                     name=form.name.data,

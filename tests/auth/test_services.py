@@ -64,9 +64,33 @@ def test_registration_refuses_bad_input(session, organisation, overrides, messag
         register(session, organisation, **overrides)
 
 
-def test_registration_refuses_a_taken_address_in_any_case(session, organisation, member):
-    with pytest.raises(ValidationError, match="already exists"):
-        register(session, organisation, email=member.email.upper())
+def test_registration_with_a_taken_address_emails_its_owner_instead(
+    session, organisation, champion, member, outbox
+):
+    assert register(session, organisation, email=member.email.upper()) is None
+    session.commit()
+
+    assert session.query(User).filter(User.email == member.email).one() is member
+    assert session.query(User).count() == 2  # nobody new, nobody asked to approve anyone
+    assert [m["To"] for m in outbox] == [member.email]
+    assert outbox[0]["Subject"] == "Someone tried to register with your address"
+    body = outbox[0].get_content()
+    assert "You already have an account, so no new one was made." in body
+    assert "/password/reset" in body
+
+
+def test_registration_with_a_taken_address_still_checks_the_password(session, organisation, member):
+    with pytest.raises(ValidationError, match="at least 10"):
+        register(session, organisation, email=member.email, password="short")
+
+
+def test_repeated_registrations_e_mail_the_owner_at_most_three_times_a_day(
+    session, organisation, member, outbox
+):
+    for _ in range(5):
+        register(session, organisation, email=member.email)
+        session.commit()
+    assert [m["To"] for m in outbox] == [member.email] * 3
 
 
 def test_champion_approves_applicant_of_own_organisation(session, champion, applicant, outbox):

@@ -49,6 +49,30 @@ def test_registration_leaves_the_account_pending(client, organisation, outbox):
     assert client.get("/account").status_code == 302
 
 
+def test_registration_answers_the_same_whether_or_not_the_address_is_taken(
+    client, organisation, member, outbox
+):
+    def apply(email: str):
+        data = {
+            "name": "Lindiwe Zulu",
+            "email": email,
+            "organisation": "Buffalo City Metropolitan Municipality (BUF)",
+            "password": "river-stone-harvest-7",
+            "confirm": "river-stone-harvest-7",
+        }
+        return post(client, "/register", data)
+
+    taken, free = apply(member.email.upper()), apply("lindiwe@example.org")
+
+    assert taken.status_code == free.status_code == 200
+    assert taken.get_data(as_text=True) == free.get_data(as_text=True)
+    assert "Check your e-mail" in taken.get_data(as_text=True)
+    assert "already" not in taken.get_data(as_text=True)
+    to_owner = [m for m in outbox if m["To"] == member.email]
+    assert [m["Subject"] for m in to_owner] == ["Someone tried to register with your address"]
+    assert db.session.query(User).filter_by(email=member.email).one().name == member.name
+
+
 def test_registration_with_an_unknown_organisation_changes_nothing(client, organisation):
     response = post(
         client,
