@@ -134,7 +134,10 @@ class Throttle(Base):
     """
 
     __tablename__ = "throttles"
-    __table_args__ = (Index("ix_throttles_scope_last_at", "scope", "last_at"),)
+    __table_args__ = (
+        Index("ix_throttles_scope_last_at", "scope", "last_at"),
+        {"info": {"backup": "attempt counts that expire within a day; a restore starts afresh"}},
+    )
 
     scope: Mapped[str] = mapped_column(String(40), primary_key=True)
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
