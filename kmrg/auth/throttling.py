@@ -4,7 +4,8 @@ Each attempt is counted *before* the thing it guards is tried (a password checke
 looked up), by one conditional UPDATE that raises the count only while the rule still allows it:
 two workers can never both take the last free attempt, and nothing is read, changed in Python and
 written back. An attempt that turns out fine can be given back. Rows a rule has forgotten are
-pruned whenever its scope is written. Every function takes `now`, so tests can drive the clock.
+pruned whenever its scope is written. Whatever depends on the time takes `now`, so tests can
+drive the clock.
 """
 
 from __future__ import annotations
@@ -40,7 +41,9 @@ class Backoff:
         """Return how long after the last of `count` attempts the next one is allowed."""
         if count < self.free:
             return timedelta(0)
-        exponent = min(count - self.free + 1, 62)
+        # Clamped before it becomes a timedelta: 2**47 seconds would overflow one, and an attacker
+        # guessing once per cap keeps the count growing for as long as they like.
+        exponent = min(count - self.free + 1, 40)
         return min(timedelta(seconds=2**exponent), self.cap)
 
     def allows(self, now: datetime) -> ColumnElement[bool]:

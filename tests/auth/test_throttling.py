@@ -37,6 +37,11 @@ def test_backoff_allows_five_then_waits_twice_as_long_each_time_up_to_fifteen_mi
     assert waits == [2, 4, 8, 16, 32, 64, 128, 256, 512, 900, 900, 900]
 
 
+def test_the_wait_stays_at_the_cap_however_long_the_guessing_goes_on():
+    assert SIGN_IN.wait_after(4) == timedelta(0)
+    assert SIGN_IN.wait_after(10_000) == SIGN_IN.cap
+
+
 def test_refused_attempts_do_not_make_the_wait_longer(session):
     for _ in range(6):
         throttling.count_attempt(session, SIGN_IN, "someone@example.org", T0)
