@@ -37,6 +37,7 @@ def create_app(config: Mapping[str, Any] | None = None, instance_path: str | Non
     register_security(app)
     register_blueprints(app)
     register_search(app)
+    register_attachment_extraction(app)
     register_templates(app)
     register_error_pages(app)
     return app
@@ -151,6 +152,13 @@ def register_search(app: Flask) -> None:
     register_experts()
     register_lessons()  # after every lesson source's area, so their changes re-index lessons
     init_search(app)
+
+
+def register_attachment_extraction(app: Flask) -> None:
+    """Start reading uploaded files' text in the background, after their uploads commit."""
+    from kmrg.attachments.background import init_extraction
+
+    init_extraction(app)
 
 
 def register_templates(app: Flask) -> None:

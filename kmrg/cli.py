@@ -15,9 +15,9 @@ from kmrg.extensions import db
 def _create_app() -> Flask:
     from kmrg.app import create_app
 
-    # A command is not a web worker: no indexer thread of its own (`kmrg search worker` runs one
-    # in the foreground).
-    return create_app({"SEARCH_INDEXER_AUTOSTART": False})
+    # A command is not a web worker: no indexer or extractor thread of its own (`kmrg search
+    # worker` and `kmrg attachments worker` run theirs in the foreground).
+    return create_app({"SEARCH_INDEXER_AUTOSTART": False, "ATTACHMENT_EXTRACTOR_AUTOSTART": False})
 
 
 @click.group(cls=FlaskGroup, create_app=_create_app)
@@ -203,6 +203,51 @@ def sweep_attachments_command(older_than: int) -> None:
     removed = sweep_unreferenced_files(db.session, older_than_seconds=older_than)
     db.session.rollback()
     click.echo(f"Removed {removed} unreferenced files.")
+
+
+@attachments_group.command("extract")
+def extract_attachments_command() -> None:
+    """Read the text of attachments waiting for it (uploads commit before their text is read)."""
+    from sqlalchemy import func, select
+
+    from kmrg.attachments.background import get_extractor
+    from kmrg.attachments.models import Attachment, ExtractionStatus
+
+    pending = select(func.count()).where(Attachment.extraction_status == ExtractionStatus.PENDING)
+    waiting = db.session.scalar(pending)
+    db.session.rollback()
+    click.echo(f"{waiting} attachment(s) wait for their text to be read.")
+    done = get_extractor().extract_pending(wait_for_lock=True)
+    counts = dict(
+        db.session.execute(
+            select(Attachment.extraction_status, func.count()).group_by(
+                Attachment.extraction_status
+            )
+        ).all()
+    )
+    db.session.rollback()
+    summary = ", ".join(f"{counts.get(s, 0)} {s.value}" for s in ExtractionStatus)
+    click.echo(f"Read {done}. Attachments now: {summary}.")
+
+
+@attachments_group.command("worker")
+@click.option(
+    "--poll", default=2.0, show_default=True, help="Seconds between looks for pending files."
+)
+def extraction_worker_command(poll: float) -> None:
+    """Read uploaded files' text until stopped (with KMRG_ATTACHMENT_EXTRACTION=worker)."""
+    import signal
+    import threading
+
+    from kmrg.attachments.background import get_extractor
+
+    stop = threading.Event()
+    for signal_number in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signal_number, lambda *_: stop.set())
+    click.echo(f"Reading the text of uploaded files (every {poll} s); Ctrl+C stops.")
+    db.session.remove()
+    get_extractor().run_worker(poll, stop)
+    click.echo("Stopped.")
 
 
 @click.group("experts", cls=AppGroup)

@@ -24,6 +24,13 @@ ENVIRONMENT_VARIABLES = {
     ),
     "KMRG_UPLOAD_DIR": "attachment store; default <instance>/uploads",
     "KMRG_MAX_UPLOAD_MB": "largest accepted upload in MB; default 25",
+    "KMRG_ATTACHMENT_EXTRACTION": (
+        "'background' (default: an extractor thread in each process), 'worker' (only `kmrg "
+        "attachments worker` extracts) or 'inline' (right after each commit; for tests)"
+    ),
+    "KMRG_EXTRACTION_MEMORY_MB": "address space of one file's text extraction; default 512",
+    "KMRG_EXTRACTION_CPU_SECONDS": "CPU time of one file's text extraction; default 30",
+    "KMRG_EXTRACTION_TIMEOUT_SECONDS": "clock time of one file's text extraction; default 60",
     "KMRG_MAIL_SERVER": "SMTP host; without one, mail is written to the log",
     "KMRG_MAIL_PORT": "SMTP port; default 25",
     "KMRG_MAIL_USERNAME": "SMTP user name",
@@ -81,6 +88,15 @@ def load_config(instance_path: Path) -> dict[str, Any]:
         # Leave room for the form fields around the largest accepted file.
         "MAX_CONTENT_LENGTH": max_upload_mb * 1024 * 1024 + 512 * 1024,
         "MAX_UPLOAD_BYTES": max_upload_mb * 1024 * 1024,
+        "ATTACHMENT_EXTRACTION": os.environ.get("KMRG_ATTACHMENT_EXTRACTION", "background"),
+        "ATTACHMENT_EXTRACTION_MEMORY_MB": int(os.environ.get("KMRG_EXTRACTION_MEMORY_MB", "512")),
+        "ATTACHMENT_EXTRACTION_CPU_SECONDS": int(
+            os.environ.get("KMRG_EXTRACTION_CPU_SECONDS", "30")
+        ),
+        "ATTACHMENT_EXTRACTION_TIMEOUT_SECONDS": float(
+            os.environ.get("KMRG_EXTRACTION_TIMEOUT_SECONDS", "60")
+        ),
+        "ATTACHMENT_EXTRACTION_SWEEP_SECONDS": 5.0,
         "MAIL_SERVER": os.environ.get("KMRG_MAIL_SERVER") or None,
         "MAIL_PORT": int(os.environ.get("KMRG_MAIL_PORT", "25")),
         "MAIL_USERNAME": os.environ.get("KMRG_MAIL_USERNAME") or None,

@@ -83,6 +83,7 @@ def make_app(database_url: str, tmp_path: Path, **overrides: object) -> Flask:
         "SEARCH_BACKEND": SEARCH_BACKEND,
         "SEARCH_DIR": str(tmp_path / "search-index"),
         "SEARCH_INDEXING": "inline",
+        "ATTACHMENT_EXTRACTION": "inline",
         "UPLOAD_DIR": str(tmp_path / "uploads"),
         "RATELIMIT_ENABLED": False,
         "MAIL_SERVER": None,

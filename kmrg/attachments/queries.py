@@ -7,7 +7,7 @@ from collections.abc import Collection
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from kmrg.attachments.models import Attachment
+from kmrg.attachments.models import Attachment, ExtractionStatus
 
 
 def attachments_for(session: Session, owner_type: str, owner_id: int) -> list[Attachment]:
@@ -46,3 +46,17 @@ def is_blob_referenced(session: Session, sha256: str) -> bool:
     """Tell whether any attachment still uses the stored file with that hash."""
     query = select(Attachment.id).where(Attachment.sha256 == sha256).limit(1)
     return session.scalar(query) is not None
+
+
+def pending_extractions(session: Session, after_id: int, limit: int) -> list[Attachment]:
+    """Return attachments whose text waits to be extracted, oldest first, after `after_id`."""
+    query = (
+        select(Attachment)
+        .where(
+            Attachment.extraction_status == ExtractionStatus.PENDING,
+            Attachment.id > after_id,
+        )
+        .order_by(Attachment.id)
+        .limit(limit)
+    )
+    return list(session.scalars(query))

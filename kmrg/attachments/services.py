@@ -6,20 +6,25 @@ import io
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 from werkzeug.datastructures import FileStorage
 
-from kmrg.attachments.extraction import extract_text
-from kmrg.attachments.models import Attachment
+from kmrg.attachments.extraction import has_text
+from kmrg.attachments.models import Attachment, ExtractionStatus
 from kmrg.attachments.permissions import can_change_attachment, can_change_owner
+from kmrg.attachments.sandbox import Outcome
 from kmrg.attachments.storage import delete_blobs, store_blob
 from kmrg.attachments.validation import FIELD, check_upload
 from kmrg.audit.services import record_event
 from kmrg.exceptions import PermissionDenied, ValidationError
+from kmrg.models import utcnow
 
 DEFAULT_MAX_UPLOAD_BYTES = 25 * 1024 * 1024
 MAX_TITLE_LENGTH = 200
+# A file whose extractor died this often without an answer (its process killed under it) is
+# given up on rather than tried for ever.
+MAX_EXTRACTION_ATTEMPTS = 3
 
 
 def make_upload(data: bytes, filename: str) -> FileStorage:
@@ -45,6 +50,8 @@ def store_attachment(
     Raises PermissionDenied unless `actor` may change the owner, and ValidationError (field
     "file" or "title") with a message fit for the user when the file is refused. The stored
     file stays if the transaction later rolls back; `sweep_unreferenced_files` removes it.
+    Its text is not read here: the attachment is "pending" until the background extractor
+    (kmrg.attachments.background) has read it, after the commit.
     """
     if not can_change_owner(actor, owner_type, owner_id):
         raise PermissionDenied("You may not add files here.")
@@ -58,16 +65,18 @@ def store_attachment(
     data = _read_limited(upload, max_bytes)
     checked = check_upload(data, upload.filename or "", max_bytes)
     sha256 = store_blob(config["UPLOAD_DIR"], data)
+    kind = checked.file_type.kind
     attachment = Attachment(
         owner_type=owner_type,
         owner_id=owner_id,
         sha256=sha256,
         size=checked.size,
         content_type=checked.file_type.content_type,
-        kind=checked.file_type.kind,
+        kind=kind,
         display_name=checked.display_name,
         title=title,
-        extracted_text=extract_text(data, checked.file_type.kind),
+        extracted_text="",
+        extraction_status=ExtractionStatus.PENDING if has_text(kind) else ExtractionStatus.DONE,
         uploaded_by_id=getattr(actor, "id", None),
     )
     session.add(attachment)
@@ -80,6 +89,52 @@ def store_attachment(
         f"{attachment.display_name} to {owner_type} {owner_id}",
     )
     return attachment
+
+
+def start_extraction(session: Session, attachment: Attachment) -> bool:
+    """Count one more try at extracting a pending attachment's text; tell whether to go on.
+
+    An attachment that has had its tries is marked failed instead: its earlier extractors never
+    answered. Counted with a plain UPDATE, so the count alone re-indexes nothing.
+    """
+    if attachment.extraction_status is not ExtractionStatus.PENDING:
+        return False
+    if attachment.extraction_attempts >= MAX_EXTRACTION_ATTEMPTS:
+        record_extraction(session, attachment, Outcome(failure="no answer after repeated tries"))
+        return False
+    session.execute(
+        update(Attachment)
+        .where(Attachment.id == attachment.id)
+        .values(extraction_attempts=Attachment.extraction_attempts + 1)
+        .execution_options(synchronize_session=False)
+    )
+    return True
+
+
+def record_extraction(session: Session, attachment: Attachment, outcome: Outcome) -> None:
+    """Store what the extractor read (or that it failed), which re-indexes the owner."""
+    attachment.extracted_text = "" if outcome.is_failed else outcome.text
+    if outcome.is_failed:
+        attachment.extraction_status = ExtractionStatus.FAILED
+    elif outcome.is_truncated:
+        attachment.extraction_status = ExtractionStatus.PARTIAL
+    else:
+        attachment.extraction_status = ExtractionStatus.DONE
+    attachment.extracted_at = utcnow()
+    session.flush()
+
+
+def extract_now(session: Session, attachment: Attachment, data: bytes) -> None:
+    """Read a pending attachment's text in this process, for trusted files (the demo's own)."""
+    from kmrg.attachments.extraction import read_text
+
+    try:
+        extracted = read_text(data, attachment.kind)
+    except Exception as error:
+        outcome = Outcome(failure=f"unreadable: {error}")
+    else:
+        outcome = Outcome(extracted.text, extracted.is_truncated)
+    record_extraction(session, attachment, outcome)
 
 
 def remove_attachment(session: Session, actor: Any, attachment: Attachment) -> None:

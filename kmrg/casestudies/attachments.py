@@ -14,7 +14,7 @@ from flask import url_for
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
-from kmrg.attachments.models import Attachment
+from kmrg.attachments.models import Attachment, ExtractionStatus
 from kmrg.attachments.permissions import can_change_attachment, register_owner
 from kmrg.attachments.queries import attachments_by_owner, attachments_for
 from kmrg.attachments.services import store_attachment
@@ -48,6 +48,21 @@ class File:
     @property
     def description(self) -> str:
         return f"{self.attachment.kind.value.upper()}, {format_size(self.attachment.size)}"
+
+    @property
+    def text_note(self) -> str:
+        """Say where the file's text is on its way to search: to everyone while it is being
+        read, and to those who may remove the file when it could not be read whole."""
+        status = self.attachment.extraction_status
+        if status is ExtractionStatus.PENDING:
+            return "text being extracted for search"
+        if not self.can_remove:
+            return ""
+        if status is ExtractionStatus.FAILED:
+            return "its text could not be read: search finds it by its name only"
+        if status is ExtractionStatus.PARTIAL:
+            return "only the first part of its text is searchable"
+        return ""
 
 
 def _owner(case_study_id: int) -> CaseStudy | None:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from kmrg.attachments.services import make_upload, store_attachment
+from kmrg.attachments.services import extract_now, make_upload, store_attachment
 from kmrg.auth.models import AccountStatus, User
 from kmrg.auth.queries import champions_of, get_user_by_email
 from kmrg.casestudies import owners, services
@@ -261,9 +261,12 @@ def _attach(
     else:
         raise ValueError(f"{case_study.slug}: the demo makes PDF and DOCX files, not {kind!r}")
     filename = f"{slugify(title)[:80]}.{kind}"
-    store_attachment(
+    attachment = store_attachment(
         session, actor, make_upload(data, filename), OWNER_TYPE, case_study.id, title=title
     )
+    # The demo's own files are trusted and loading is no request: read their text now, so the
+    # demo is searchable the moment it is loaded.
+    extract_now(session, attachment, data)
 
 
 # Letter-size page, one-inch margins; ~85 characters of 11-point Helvetica fit in a line.

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from kmrg.attachments.models import Attachment, AttachmentKind
+from kmrg.attachments.extraction import read_text
+from kmrg.attachments.models import Attachment, AttachmentKind, ExtractionStatus
 from kmrg.attachments.queries import (
     attachments_by_owner,
     attachments_for,
@@ -45,7 +46,11 @@ def test_a_champion_attaches_a_pdf(app, session, champion):
         PUBLIC_OWNER,
         "  The  report ",
     )
-    session.commit()
+    # The upload reads no text: that is the background extractor's work, after the commit.
+    assert attachment.extraction_status is ExtractionStatus.PENDING
+    assert attachment.extracted_text == ""
+    session.commit()  # the tests' extractor runs inline, right after the commit
+    session.refresh(attachment)
 
     assert attachment.id is not None
     assert (attachment.owner_type, attachment.owner_id) == (OWNER, PUBLIC_OWNER)
@@ -57,6 +62,9 @@ def test_a_champion_attaches_a_pdf(app, session, champion):
     assert attachment.sha256 == content_hash(data)
     assert attachment.uploaded_by_id == champion.id
     assert "collection rate" in attachment.extracted_text
+    assert attachment.extraction_status is ExtractionStatus.DONE
+    assert attachment.extraction_attempts == 1
+    assert attachment.extracted_at is not None
     event = session.scalars(select(AuditEvent).where(AuditEvent.action == "attachment.added")).one()
     assert event.actor_id == champion.id
     assert event.target_type == "attachments"
@@ -101,66 +109,58 @@ def test_no_temporary_files_are_left_behind(app, session, champion):
         (files.make_odt, "a.odt", "municipal indaba"),
     ],
 )
-def test_text_is_extracted_from_every_document_type(session, champion, make, name, words):
-    attachment = store_attachment(
-        session, champion, make_upload(make(words), name), OWNER, PUBLIC_OWNER
-    )
-    assert words in attachment.extracted_text
+def test_text_is_extracted_from_every_document_type(make, name, words):
+    assert words in read_text(make(words), name.rpartition(".")[2]).text
 
 
-def test_extraction_also_reads_tables_sheets_and_headings(session, champion):
-    docx = store_attachment(
-        session, champion, make_upload(files.make_docx("w"), "a.docx"), OWNER, PUBLIC_OWNER
-    )
-    xlsx = store_attachment(
-        session, champion, make_upload(files.make_xlsx("w"), "a.xlsx"), OWNER, PUBLIC_OWNER
-    )
-    odt = store_attachment(
-        session, champion, make_upload(files.make_odt("alpha"), "a.odt"), OWNER, PUBLIC_OWNER
-    )
-    assert "table cell words" in docx.extracted_text
-    assert "Collections" in xlsx.extracted_text and "42" in xlsx.extracted_text
-    assert "Champions network" in odt.extracted_text
-    assert "alpha and more" in odt.extracted_text
+def test_extraction_also_reads_tables_sheets_and_headings():
+    assert "table cell words" in read_text(files.make_docx("w"), "docx").text
+    xlsx = read_text(files.make_xlsx("w"), "xlsx").text
+    assert "Collections" in xlsx and "42" in xlsx
+    odt = read_text(files.make_odt("alpha"), "odt").text
+    assert "Champions network" in odt
+    assert "alpha and more" in odt
 
 
-def test_images_have_no_text(session, champion):
+def test_images_have_no_text_and_nothing_pending(session, champion):
     image = store_attachment(
         session, champion, make_upload(files.make_jpeg(), "a.jpg"), OWNER, PUBLIC_OWNER
     )
     assert image.extracted_text == ""
     assert image.kind is AttachmentKind.JPEG
+    assert image.extraction_status is ExtractionStatus.DONE
 
 
-def test_a_document_whose_text_cannot_be_read_is_still_stored(session, champion, caplog):
+def test_a_document_whose_text_cannot_be_read_is_kept_and_marked(session, champion, caplog):
     broken = b"%PDF-1.4\nthis is not really a PDF\n"
     with caplog.at_level(logging.WARNING, logger="kmrg.attachments"):
         attachment = store_attachment(
             session, champion, make_upload(broken, "broken.pdf"), OWNER, PUBLIC_OWNER
         )
+        session.commit()
+    session.refresh(attachment)
     assert attachment.id is not None
     assert attachment.extracted_text == ""
-    assert "could not extract the text of a pdf file" in caplog.text
+    assert attachment.extraction_status is ExtractionStatus.FAILED
+    assert f"the text of attachment {attachment.id} was not read: unreadable" in caplog.text
 
 
-def test_extracted_text_is_capped(session, champion, monkeypatch):
+def test_extracted_text_is_capped(monkeypatch):
     monkeypatch.setattr("kmrg.attachments.extraction.MAX_TEXT_CHARS", 50)
-    attachment = store_attachment(
-        session,
-        champion,
-        make_upload(files.make_docx("word " * 100), "a.docx"),
-        OWNER,
-        PUBLIC_OWNER,
-    )
-    assert len(attachment.extracted_text) == 50
+    extracted = read_text(files.make_docx("word " * 100), "docx")
+    assert len(extracted.text) == 50
+    assert extracted.is_truncated
 
 
-def test_an_odt_declaring_entities_is_stored_without_text(session, champion):
+def test_an_odt_declaring_entities_is_kept_without_text(session, champion):
     data = files.make_odt("&a;", doctype='<!DOCTYPE x [<!ENTITY a "entity text">]>')
     attachment = store_attachment(
         session, champion, make_upload(data, "a.odt"), OWNER, PUBLIC_OWNER
     )
+    session.commit()
+    session.refresh(attachment)
     assert attachment.extracted_text == ""
+    assert attachment.extraction_status is ExtractionStatus.FAILED
 
 
 def test_a_member_who_may_not_change_the_owner_is_refused(app, session, member):

@@ -8,7 +8,8 @@ import re
 
 from sqlalchemy import select
 
-from kmrg.attachments.models import Attachment
+from kmrg.attachments.background import get_extractor
+from kmrg.attachments.models import Attachment, ExtractionStatus
 from kmrg.casestudies import services
 from kmrg.casestudies.models import CaseStudy
 from tests.attachments.files import make_docx, make_pdf
@@ -115,3 +116,57 @@ def test_nobody_else_attaches_files_to_a_case_study(client, session, published, 
     assert response.status_code == 403
     assert session.scalar(select(Attachment)) is None
     assert session.get(CaseStudy, published.id) is not None
+
+
+def published_with_upload(client, session, draft, member, champion, data, filename, **fields):
+    """The author uploads a file to the draft, which a champion then publishes."""
+    sign_in(client, member)
+    upload(client, data, filename, **fields)
+    post(client, "/logout")
+    case_study = reload(session, draft.id)
+    services.submit_case_study(session, member, case_study)
+    services.publish_case_study(session, champion, case_study)
+    session.commit()
+    return session.scalar(select(Attachment))
+
+
+def test_an_upload_shows_at_once_and_its_words_are_found_once_its_text_is_read(
+    client, session, draft, member, champion, monkeypatch
+):
+    extractor = get_extractor()
+    monkeypatch.setattr(extractor, "mode", "worker")  # read only when the test says so
+    attachment = published_with_upload(
+        client, session, draft, member, champion, make_pdf(f"About the {WORD}"), "about.pdf"
+    )
+    assert attachment.extraction_status is ExtractionStatus.PENDING
+    page = client.get(f"/case-studies/{SLUG}").get_data(as_text=True)
+    assert "about.pdf" in page and "text being extracted for search" in page
+    assert f'href="/case-studies/{SLUG}"' not in client.get(f"/search?q={WORD}").get_data(
+        as_text=True
+    )
+
+    assert extractor.extract_pending() == 1
+
+    assert f'href="/case-studies/{SLUG}"' in client.get(f"/search?q={WORD}").get_data(as_text=True)
+    page = client.get(f"/case-studies/{SLUG}").get_data(as_text=True)
+    assert "text being extracted" not in page
+
+
+def test_a_file_whose_text_cannot_be_read_is_kept_and_found_by_its_title(
+    client, session, draft, member, champion
+):
+    broken = b"%PDF-1.4\nnot really a PDF " + WORD.encode() + b"\n"
+    attachment = published_with_upload(
+        client, session, draft, member, champion, broken, "census.pdf", attachment_title="Heronry"
+    )
+    session.rollback()
+    session.refresh(attachment)
+    assert attachment.extraction_status is ExtractionStatus.FAILED
+    page = client.get("/search?q=Heronry").get_data(as_text=True)
+    assert f'href="/case-studies/{SLUG}"' in page
+    # The public sees the file; only those who may remove it hear that its text was unreadable.
+    public = client.get(f"/case-studies/{SLUG}").get_data(as_text=True)
+    assert "Heronry" in public and "could not be read" not in public
+    sign_in(client, champion)
+    page = client.get(f"/case-studies/{SLUG}").get_data(as_text=True)
+    assert "its text could not be read: search finds it by its name only" in page

@@ -9,7 +9,7 @@ import pytest
 from markupsafe import escape
 from sqlalchemy import func, select
 
-from kmrg.attachments.extraction import extract_text
+from kmrg.attachments.extraction import read_text
 from kmrg.attachments.models import Attachment, AttachmentKind
 from kmrg.auth.models import User
 from kmrg.casestudies.demo import DemoSummary, load_case_study_demo, make_docx, make_pdf
@@ -154,7 +154,7 @@ def test_the_pdf_maker_writes_text_that_extraction_reads_back():
         "A first paragraph long enough to wrap " * 4 + "(with parentheses) and a back\\slash.",
         "Reconciled accounts went into the Ikhwezi ledger, after its morning-star emblem.",
     ]
-    text = extract_text(make_pdf("Pack: template", paragraphs), AttachmentKind.PDF)
+    text = read_text(make_pdf("Pack: template", paragraphs), AttachmentKind.PDF).text
     assert " ".join(text.split()) == " ".join(["Pack: template", *paragraphs]).strip()
 
 
