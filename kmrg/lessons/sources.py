@@ -16,6 +16,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 SOURCE_TYPE_MAX_LENGTH = 40
+PRELOADED = "kmrg.lessons.preloaded_sources"  # session.info key
 
 
 @dataclass(frozen=True)
@@ -145,17 +146,20 @@ def load_source(
 def preload_sources(session: Session, pairs: Iterable[tuple[str | None, int | None]]) -> None:
     """Read the sources of many lessons in one query per kind, so `load_source` finds them loaded.
 
-    Kinds without a `model` are left to load one by one.
+    They stay loaded as long as the session. Kinds without a `model` are left to load one by one.
     """
     wanted: dict[str, set[int]] = {}
     for source_type, source_id in pairs:
         if source_type is not None and source_id is not None:
             wanted.setdefault(source_type, set()).add(source_id)
+    # The session's identity map holds objects weakly: rows nobody refers to are dropped at once,
+    # and each lesson would read its source again. The session (one request) keeps them instead.
+    kept = session.info.setdefault(PRELOADED, [])
     for source_type, ids in wanted.items():
         kind = get_source_kind(source_type)
         if kind is not None and kind.model is not None:
             primary_key = kind.model.__mapper__.primary_key[0]
-            session.scalars(select(kind.model).where(primary_key.in_(sorted(ids)))).all()
+            kept += session.scalars(select(kind.model).where(primary_key.in_(sorted(ids)))).all()
 
 
 def parse_source_key(text: str | None) -> tuple[str, int] | None:

@@ -28,7 +28,13 @@ from kmrg.lessons.forms import (
     PromoteLessonForm,
 )
 from kmrg.lessons.models import Lesson, LessonStage
-from kmrg.lessons.sources import LessonSource, load_source, parse_source_key, source_key
+from kmrg.lessons.sources import (
+    LessonSource,
+    load_source,
+    parse_source_key,
+    preload_sources,
+    source_key,
+)
 from kmrg.organisations.queries import get_organisation_by_code, organisation_choices
 from kmrg.service_calls import committing
 from kmrg.themes.models import Theme
@@ -72,7 +78,9 @@ def list_lessons():
     page = db.paginate(
         queries.lessons_query(filters, current_user), per_page=PER_PAGE, error_out=False
     )
-    # The SQL narrows; each lesson's own permission check has the final word.
+    # The SQL narrows; each lesson's own permission check has the final word. It reads each
+    # lesson's source: all of the page's in one query per kind, not one query a lesson.
+    preload_sources(db.session, ((lesson.source_type, lesson.source_id) for lesson in page.items))
     lessons = [lesson for lesson in page.items if permissions.can_view_lesson(current_user, lesson)]
     form = LessonFilterForm(formdata=request.args)
     form.theme.choices = theme_filter_choices(list_themes(db.session))

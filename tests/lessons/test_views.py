@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 from flask import render_template_string
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from kmrg.auth.models import ProfileVisibility
 from kmrg.casestudies.models import CaseStudyStatus
@@ -17,7 +17,7 @@ from kmrg.lessons.queries import adaptations_context, source_lessons_context
 from kmrg.organisations.models import OrganisationKind, Province
 from tests import factories
 from tests.factories import post, sign_in
-from tests.lessons.conftest import make_lesson
+from tests.lessons.conftest import make_case_study, make_lesson
 
 FORM = {
     "title": "Pay the debt collectors on results",
@@ -117,6 +117,26 @@ def test_the_list_is_paginated(session, client, organisation):
     first = text(client.get("/lessons/"))
     assert "Page 1 of 2" in first
     assert len(re.findall(r"Lesson number \d\d", text(client.get("/lessons/?page=2")))) == 3
+
+
+def test_the_list_reads_its_lessons_case_studies_in_one_query(session, client, organisation):
+    for number in range(6):
+        source = make_case_study(session, organisation, status=CaseStudyStatus.PUBLISHED)
+        make_lesson(session, organisation, title=f"Lesson from case {number}", source=source)
+    statements: list[str] = []
+
+    def count(_conn, _cursor, statement, *_args) -> None:
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        page = text(client.get("/lessons/"))
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+
+    assert all(f"Lesson from case {number}" in page for number in range(6))
+    case_study_reads = [s for s in statements if s.lstrip().startswith("SELECT case_studies.")]
+    assert len(case_study_reads) == 1, case_study_reads
 
 
 # The detail page and its visibility.
