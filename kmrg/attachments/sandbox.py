@@ -12,6 +12,7 @@ is simply gone: the parent only reads the outcome.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import resource
 import subprocess
@@ -98,6 +99,9 @@ def main(arguments: list[str]) -> int:
 
     from kmrg.attachments.extraction import read_text
 
+    # pypdf logs a warning for every oddity of a damaged file, to stderr without a handler: a
+    # hostile file could fill the parent's memory with them. The outcome says what matters.
+    logging.disable(logging.CRITICAL)
     _limit_this_process(int(memory_bytes), int(cpu_seconds))
     try:
         extracted = read_text(Path(path).read_bytes(), kind)

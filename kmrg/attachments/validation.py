@@ -287,7 +287,13 @@ def check_zip_entries(entries: list[zipfile.ZipInfo]) -> None:
         total += entry.file_size
         compressed_total += entry.compress_size
     if total > MAX_UNCOMPRESSED_BYTES:
-        raise refused_packing
+        # Honestly packed but too large to open safely: say so, not "zip bomb".
+        raise ValidationError(
+            f"That file expands to more than {format_size(MAX_UNCOMPRESSED_BYTES)} when opened, "
+            "more than the Hub accepts. Save a smaller version (compress its pictures, or split "
+            "it) and upload that.",
+            FIELD,
+        )
     if total > RATIO_CHECK_FLOOR and total > MAX_COMPRESSION_RATIO * max(compressed_total, 1):
         raise refused_packing
 

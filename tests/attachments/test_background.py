@@ -7,6 +7,8 @@ so; the suite's default (`inline`) reads right after each commit.
 from __future__ import annotations
 
 import io
+import subprocess
+import sys
 import threading
 import time
 
@@ -270,3 +272,22 @@ def test_the_worker_reads_until_stopped(app, extractor, monkeypatch):
     monkeypatch.setattr(extractor, "extract_pending", look)
     extractor.run_worker(0.01, stop)
     assert looks == [{"wait_for_lock": True}] * 2
+
+
+def test_the_child_keeps_a_damaged_files_warnings_to_itself(tmp_path):
+    # pypdf warns about every oddity of a damaged file; a hostile one could send the parent
+    # megabytes of them. This one has a wrong startxref and a wrong offset, and is still read.
+    data = files.make_pdf("warned words")
+    data = data.replace(b"startxref\n", b"startxref\n1").replace(
+        b"0000000009 00000", b"0000000999 00000"
+    )
+    path = tmp_path / "damaged.pdf"
+    path.write_bytes(data)
+    child = subprocess.run(
+        [sys.executable, "-m", "kmrg.attachments.sandbox", "pdf", str(path), str(512 << 20), "30"],
+        capture_output=True,
+        check=False,
+    )
+    assert child.returncode == 0
+    assert b"warned words" in child.stdout
+    assert child.stderr == b""
