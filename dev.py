@@ -45,6 +45,9 @@ def ensure_venv(extras: str = "") -> None:
 
 def run() -> None:
     ensure_venv()
+    # A developer's machine: e-mailed links point at this server, which answers to 127.0.0.1 and
+    # localhost (production refuses to start without KMRG_BASE_URL).
+    os.environ.setdefault("KMRG_ENV", "development")
     kmrg = str(BIN / "kmrg")
     subprocess.run([kmrg, "db", "upgrade"], check=True, cwd=ROOT)
     subprocess.run([kmrg, "demo"], check=True, cwd=ROOT)

@@ -13,6 +13,8 @@ from flask import Flask, g
 from kmrg import database  # noqa: F401  (registers the SQLite engine events)
 from kmrg.config import load_config
 from kmrg.extensions import csrf, db, limiter, login_manager, migrate
+from kmrg.hosts import allowed_hosts
+from kmrg.urls import public_base_url
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -46,6 +48,9 @@ def create_app(config: Mapping[str, Any] | None = None, instance_path: str | Non
 def configure(app: Flask, overrides: Mapping[str, Any]) -> None:
     app.config.update(load_config(Path(app.instance_path)))
     app.config.update(overrides)
+    # Settled once every setting is in: without a public address, production refuses to start.
+    app.config["BASE_URL"] = public_base_url(app.config)
+    app.config["ALLOWED_HOSTS"] = allowed_hosts(app.config)
     logging.getLogger("kmrg").setLevel(logging.INFO)
 
 
@@ -74,9 +79,11 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_security(app: Flask) -> None:
+    from kmrg.hosts import init_hosts
     from kmrg.security import init_security
 
     init_security(app)
+    init_hosts(app)  # last: its proxy fix wraps everything, the host check all but that
 
 
 def register_blueprints(app: Flask) -> None:

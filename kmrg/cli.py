@@ -14,10 +14,16 @@ from kmrg.extensions import db
 
 def _create_app() -> Flask:
     from kmrg.app import create_app
+    from kmrg.config import ConfigurationError
 
-    # A command is not a web worker: no indexer or extractor thread of its own (`kmrg search
-    # worker` and `kmrg attachments worker` run theirs in the foreground).
-    return create_app({"SEARCH_INDEXER_AUTOSTART": False, "ATTACHMENT_EXTRACTOR_AUTOSTART": False})
+    try:
+        # A command is not a web worker: no indexer or extractor thread of its own (`kmrg search
+        # worker` and `kmrg attachments worker` run theirs in the foreground).
+        return create_app(
+            {"SEARCH_INDEXER_AUTOSTART": False, "ATTACHMENT_EXTRACTOR_AUTOSTART": False}
+        )
+    except ConfigurationError as error:
+        raise click.ClickException(str(error)) from None
 
 
 @click.group(cls=FlaskGroup, create_app=_create_app)

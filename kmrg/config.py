@@ -39,9 +39,34 @@ ENVIRONMENT_VARIABLES = {
     "KMRG_MAIL_USE_SSL": "1 to use SMTPS",
     "KMRG_MAIL_SENDER": "From address of the Hub's mail",
     "KMRG_RATELIMIT_STORAGE_URI": "Flask-Limiter storage; default memory:// (one process)",
-    "KMRG_TRUST_PROXY": "1 when behind a reverse proxy that sets X-Forwarded-For/-Proto",
-    "KMRG_BASE_URL": "public address used in e-mailed links; default the request's own",
+    "KMRG_ENV": (
+        "'production' (default: KMRG_BASE_URL required) or 'development' (links and allowed "
+        "hosts default to the development server, http://127.0.0.1:5000/)"
+    ),
+    "KMRG_BASE_URL": (
+        "public address of the Hub (e.g. https://hub.example.org/), the only one e-mailed links "
+        "and feeds use; required outside development"
+    ),
+    "KMRG_ALLOWED_HOSTS": (
+        "comma-separated host names the Hub answers besides KMRG_BASE_URL's (a leading dot "
+        "allows subdomains); other Host headers get 400"
+    ),
+    "KMRG_TRUSTED_PROXIES": (
+        "number of reverse proxies in front of the Hub whose X-Forwarded-For/-Proto it trusts; "
+        "default 0 (forwarded headers ignored)"
+    ),
+    "KMRG_TRUST_PROXY": "1: the same as KMRG_TRUSTED_PROXIES=1 (kept for older deployments)",
+    "KMRG_TRUST_FORWARDED_HOST": (
+        "1 to take the Host from X-Forwarded-Host set by the trusted proxies (still checked "
+        "against the allowed hosts)"
+    ),
 }
+
+ENVIRONMENTS = ("production", "development")
+
+
+class ConfigurationError(RuntimeError):
+    """A setting is missing or wrong: the Hub refuses to start, naming the setting to fix."""
 
 
 def _flag(name: str, default: bool = False) -> bool:
@@ -49,6 +74,29 @@ def _flag(name: str, default: bool = False) -> bool:
     if value is None:
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _whole_number(name: str, default: int, minimum: int = 0) -> int:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    if not value.isascii() or not value.isdigit() or int(value) < minimum:
+        raise ConfigurationError(f"{name} must be a whole number from {minimum}, not {value!r}.")
+    return int(value)
+
+
+def _environment() -> str:
+    value = os.environ.get("KMRG_ENV", "production").strip().lower() or "production"
+    if value not in ENVIRONMENTS:
+        raise ConfigurationError(f"KMRG_ENV must be 'production' or 'development', not {value!r}.")
+    return value
+
+
+def _trusted_proxies() -> int:
+    if os.environ.get("KMRG_TRUSTED_PROXIES", "").strip():
+        return _whole_number("KMRG_TRUSTED_PROXIES", 0)
+    # The boolean setting of earlier releases meant exactly one proxy.
+    return 1 if _flag("KMRG_TRUST_PROXY") else 0
 
 
 def _secret_key(instance_path: Path) -> str:
@@ -108,8 +156,12 @@ def load_config(instance_path: Path) -> dict[str, Any]:
         ),
         "RATELIMIT_STORAGE_URI": os.environ.get("KMRG_RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_HEADERS_ENABLED": True,
-        "TRUST_PROXY": _flag("KMRG_TRUST_PROXY"),
-        "BASE_URL": os.environ.get("KMRG_BASE_URL") or None,
+        "DEVELOPMENT": _environment() == "development",
+        # Settled (checked, or defaulted in development) by the factory once overrides are in.
+        "BASE_URL": os.environ.get("KMRG_BASE_URL", "").strip() or None,
+        "ALLOWED_HOSTS": os.environ.get("KMRG_ALLOWED_HOSTS", ""),
+        "TRUSTED_PROXIES": _trusted_proxies(),
+        "TRUST_FORWARDED_HOST": _flag("KMRG_TRUST_FORWARDED_HOST"),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_NAME": "kmrg_session",

@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from flask import Flask, Response, request
-from werkzeug.middleware.proxy_fix import ProxyFix
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
@@ -98,6 +97,3 @@ def init_security(app: Flask) -> None:
     """Attach security headers to every response and secure cookies over HTTPS."""
     app.after_request(_add_security_headers)
     app.wsgi_app = SecureCookiesOverHttps(app.wsgi_app)  # type: ignore[method-assign]
-    if app.config["TRUST_PROXY"]:
-        # Outermost, so the scheme the proxy saw is known before cookies are judged.
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]

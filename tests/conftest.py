@@ -29,6 +29,9 @@ from tests import factories
 
 POSTGRES_URL = os.environ.get("KMRG_TEST_DATABASE_URL")
 SEARCH_BACKEND = os.environ.get("KMRG_TEST_SEARCH_BACKEND", "whoosh")
+# The Hub's processes the suite starts (kmrg commands, servers) run as on a developer's machine;
+# production's refusal to start without KMRG_BASE_URL is tested on its own (tests/test_hosts.py).
+os.environ["KMRG_ENV"] = "development"
 
 
 def normalise_url(url: str) -> str:

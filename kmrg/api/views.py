@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import jsonify, request, url_for
+from flask import jsonify, request
 from flask_login import current_user
 
 from kmrg.api import blueprint
@@ -10,6 +10,7 @@ from kmrg.extensions import csrf, db
 from kmrg.organisations.queries import get_organisation_by_code, organisations_by_province
 from kmrg.search.queries import SearchPage, read_search_request, search_site
 from kmrg.themes.queries import list_themes
+from kmrg.urls import external_url
 
 csrf.exempt(blueprint)  # read-only: every route is GET
 
@@ -21,10 +22,10 @@ def index():
             "name": "KMRG Knowledge Hub API",
             "version": 1,
             "resources": {
-                "organisations": url_for("api.list_organisations", _external=True),
-                "organisation": url_for("api.show_organisation", code="BUF", _external=True),
-                "themes": url_for("api.list_themes", _external=True),
-                "search": url_for("api.search", q="revenue", _external=True),
+                "organisations": external_url("api.list_organisations"),
+                "organisation": external_url("api.show_organisation", code="BUF"),
+                "themes": external_url("api.list_themes"),
+                "search": external_url("api.search", q="revenue"),
                 "search_help": (
                     'q: all words must match; "exact phrase", -excluded, a OR b, and filters '
                     "type:, theme:, province:, category:, org:, year:, stage:. Facet parameters "
@@ -46,7 +47,7 @@ def _organisation_json(organisation) -> dict:
         "province": organisation.province.value if organisation.province else None,
         "district": organisation.district.code if organisation.district else None,
         "is_retired": organisation.is_retired,
-        "url": url_for("organisations.show_organisation", code=organisation.code, _external=True),
+        "url": external_url("organisations.show_organisation", code=organisation.code),
     }
 
 

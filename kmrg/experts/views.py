@@ -37,6 +37,7 @@ from kmrg.organisations.queries import get_organisation_by_code, organisation_ch
 from kmrg.service_calls import committing
 from kmrg.themes.models import Theme
 from kmrg.themes.queries import list_themes
+from kmrg.urls import external_url
 
 PER_PAGE = 20
 STALE_EDIT = (
@@ -351,7 +352,7 @@ def download_vcard(slug: str):
         note=profile.headline,
         emails=emails,
         phones=phones,
-        url=url_for("experts.show_expert", slug=profile.slug, _external=True),
+        url=external_url("experts.show_expert", slug=profile.slug),
     )
     response = Response(card, mimetype="text/vcard")
     response.headers["Content-Disposition"] = f'attachment; filename="{profile.slug}.vcf"'

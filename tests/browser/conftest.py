@@ -106,6 +106,8 @@ def live_app(migrated: str, tmp_path: Path) -> Iterator[Flask]:
 def live_server(live_app: Flask) -> Iterator[str]:
     """Serve the Hub over HTTP in a background thread; yield its base URL."""
     server = make_server("127.0.0.1", 0, live_app, threaded=True)
+    # E-mailed links point at the Hub's configured address: here, this server's.
+    live_app.config["BASE_URL"] = f"http://127.0.0.1:{server.server_port}/"
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
     thread.start()
     try:
