@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -60,6 +61,7 @@ ENVIRONMENT_VARIABLES = {
         "1 to take the Host from X-Forwarded-Host set by the trusted proxies (still checked "
         "against the allowed hosts)"
     ),
+    "KMRG_REMEMBER_DAYS": "days a 'Remember me' sign-in lasts; default 30",
 }
 
 ENVIRONMENTS = ("production", "development")
@@ -168,6 +170,9 @@ def load_config(instance_path: Path) -> dict[str, Any]:
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_NAME": "kmrg_remember",
+        "REMEMBER_COOKIE_DURATION": timedelta(
+            days=_whole_number("KMRG_REMEMBER_DAYS", 30, minimum=1)
+        ),
         "WTF_CSRF_TIME_LIMIT": None,
         "PASSWORD_RESET_MAX_AGE": 3600,
     }

@@ -1,4 +1,4 @@
-"""Response hardening and safe redirects, shared by every area."""
+"""Response hardening (headers, caching of private pages, cookies) and safe redirects."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from flask import Flask, Response, request
+from flask import Flask, Response, request, session
+from flask_login import current_user
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
@@ -58,12 +59,34 @@ def safe_next_url(target: str | None) -> str | None:
     return target
 
 
+# Pages under these paths are someone's own, whoever asks (an anonymous visitor is redirected).
+PRIVATE_PATHS = ("/account", "/inbox/", "/admin/")
+
+
 def _add_security_headers(response: Response) -> Response:
     for name, value in SECURITY_HEADERS.items():
         response.headers.setdefault(name, value)
     if request.is_secure:
         response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+    if _is_private():
+        # A shared computer's browser cache or the back button must not show a signed-in page
+        # to the next person, and no proxy may keep one.
+        response.headers["Cache-Control"] = "no-store"
+        response.headers["Pragma"] = "no-cache"
     return response
+
+
+def _is_private() -> bool:
+    """Tell whether a response is meant for one person (everything a signed-in user gets)."""
+    if request.endpoint == "static":
+        return False  # the same stylesheet for everyone
+    if request.path.startswith(PRIVATE_PATHS):
+        return True
+    # The session still names the user on a response that signs them in, and the remember-me
+    # cookie is about to be set or cleared on one that signs them in or out.
+    if "_user_id" in session or session.get("_remember") in {"set", "clear"}:
+        return True
+    return bool(current_user.is_authenticated)
 
 
 class SecureCookiesOverHttps:
@@ -94,6 +117,7 @@ class SecureCookiesOverHttps:
 
 
 def init_security(app: Flask) -> None:
-    """Attach security headers to every response and secure cookies over HTTPS."""
+    """Attach security headers (no-store on private pages) to every response and secure cookies
+    over HTTPS."""
     app.after_request(_add_security_headers)
     app.wsgi_app = SecureCookiesOverHttps(app.wsgi_app)  # type: ignore[method-assign]

@@ -170,6 +170,7 @@ def test_a_command_in_production_without_a_public_address_says_what_to_set(
         ("KMRG_BASE_URL", "ftp://hub.example.org/", "KMRG_BASE_URL must be"),
         ("KMRG_TRUSTED_PROXIES", "one", "KMRG_TRUSTED_PROXIES must be a whole number"),
         ("KMRG_TRUSTED_PROXIES", "-1", "KMRG_TRUSTED_PROXIES must be a whole number"),
+        ("KMRG_REMEMBER_DAYS", "0", "KMRG_REMEMBER_DAYS must be a whole number from 1"),
         ("KMRG_ENV", "staging", "KMRG_ENV must be 'production' or 'development'"),
     ],
 )

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import re
+from datetime import UTC, datetime, timedelta
+from email.utils import parsedate_to_datetime
 from pathlib import Path
 
 import pytest
 
 from kmrg.security import safe_next_url
+from tests.conftest import make_app
 from tests.factories import PASSWORD, csrf_token, sign_in
 
 
@@ -90,3 +94,29 @@ def test_secret_key_is_generated_once_per_instance(tmp_path, monkeypatch, migrat
     assert first.config["SECRET_KEY"] == second.config["SECRET_KEY"] == key_file.read_text()
     assert len(first.config["SECRET_KEY"]) >= 40
     assert oct(key_file.stat().st_mode)[-3:] == "600"
+
+
+def remember_me_expiry(client, member) -> datetime:
+    """Sign in with "Remember me" ticked; return when the browser is told to forget it."""
+    token = csrf_token(client)
+    response = client.post(
+        "/login",
+        data={"csrf_token": token, "email": member.email, "password": PASSWORD, "remember": "y"},
+    )
+    (cookie,) = [
+        c for c in response.headers.getlist("Set-Cookie") if c.startswith("kmrg_remember=")
+    ]
+    expires = re.search(r"Expires=([^;]+)", cookie).group(1)
+    return parsedate_to_datetime(expires)
+
+
+def test_remember_me_lasts_30_days(client, member):
+    expires = remember_me_expiry(client, member)
+    assert abs(expires - (datetime.now(UTC) + timedelta(days=30))) < timedelta(hours=1)
+
+
+def test_remember_me_lasts_as_long_as_configured(migrated, tmp_path, monkeypatch, member):
+    monkeypatch.setenv("KMRG_REMEMBER_DAYS", "7")
+    client = make_app(migrated, tmp_path / "hub").test_client()
+    expires = remember_me_expiry(client, member)
+    assert abs(expires - (datetime.now(UTC) + timedelta(days=7))) < timedelta(hours=1)

@@ -1,0 +1,164 @@
+"""No cache keeps what a signed-in person was shown (issue 9): every page of the Hub, requested
+signed in, says `Cache-Control: no-store`; public pages stay cacheable for anonymous visitors.
+
+The tables run over every GET route in the app's URL map, on the demo content (loaded once for
+the module), so a new page is covered without editing this file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pytest
+from flask import Flask
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from kmrg.attachments.models import Attachment
+from kmrg.auth.models import User
+from kmrg.casestudies.models import CaseStudy, CaseStudyStatus
+from kmrg.demo import load_demo
+from kmrg.experts.models import ExpertProfile
+from kmrg.extensions import db
+from kmrg.inbox.models import Conversation
+from kmrg.lessons.models import Lesson
+from kmrg.security import PRIVATE_PATHS
+from kmrg.themes.models import Theme
+from tests.conftest import _created_apps, empty_database, make_app
+from tests.factories import post
+
+
+@dataclass
+class DemoHub:
+    app: Flask
+    password: str
+    people: dict[str, str]  # role in the story -> e-mail
+    paths: dict[str, str]  # endpoint -> a path to it with real records
+
+
+def _paths(app: Flask, session: Session) -> dict[str, str]:
+    """Return one path per GET route, filled in with demo records where the route takes any."""
+    case_study = session.scalars(
+        select(CaseStudy).where(CaseStudy.status == CaseStudyStatus.PUBLISHED)
+    ).first()
+    attachment = session.scalars(select(Attachment)).first()
+    values = {
+        "code": "BUF",
+        "user_id": session.scalars(select(User.id)).first(),
+        "lesson_id": session.scalars(select(Lesson.id)).first(),
+        "conversation_id": session.scalars(select(Conversation.id)).first(),
+        "attachment_id": attachment.id,
+        "display_name": attachment.display_name,
+        "token": "not-a-real-token",
+    }
+    slugs = {
+        "themes": session.scalars(select(Theme.slug)).first(),
+        "experts": session.scalars(select(ExpertProfile.slug)).first(),
+        "inbox": session.scalars(select(ExpertProfile.slug)).first(),
+    }
+    paths = {}
+    with app.test_request_context():
+        from flask import url_for
+
+        for rule in app.url_map.iter_rules():
+            if "GET" not in (rule.methods or ()) or rule.endpoint == "static":
+                continue
+            area = rule.endpoint.split(".")[0]
+            arguments = {
+                name: slugs.get(area, case_study.slug) if name == "slug" else values[name]
+                for name in rule.arguments
+            }
+            paths[rule.endpoint] = url_for(rule.endpoint, **arguments)
+    return paths
+
+
+@pytest.fixture(scope="module")
+def demo_hub(migrated: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoHub]:
+    app = make_app(migrated, tmp_path_factory.mktemp("demo"))
+    _created_apps.remove(app)  # lives for the whole module; closed below
+    with app.app_context():
+        credentials = load_demo(db.session)
+        db.session.commit()
+        starter = db.session.scalars(select(Conversation)).first().starter
+        people = {
+            "admin": credentials.admin_email,
+            "champion": credentials.champion_email,
+            "member in a conversation": starter.email,
+        }
+        paths = _paths(app, db.session)
+        db.session.remove()
+    yield DemoHub(app, credentials.password, people, paths)
+    with app.app_context():
+        db.session.remove()
+        empty_database(db.engine)
+        app.extensions["kmrg.search"].backend.close()
+        db.engine.dispose()
+
+
+def signed_in(hub: DemoHub, role: str):
+    client = hub.app.test_client()
+    response = post(client, "/login", {"email": hub.people[role], "password": hub.password})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return client
+
+
+@pytest.mark.parametrize("role", ["admin", "champion", "member in a conversation"])
+def test_every_page_a_signed_in_person_gets_says_no_store(demo_hub, role):
+    client = signed_in(demo_hub, role)
+    answers = {}
+    for endpoint, path in sorted(demo_hub.paths.items()):
+        with client.get(path) as response:  # closes a downloaded file's handle
+            answers[endpoint] = (
+                response.status_code,
+                response.mimetype,
+                response.headers.get("Cache-Control", ""),
+            )
+    assert answers  # the table is the URL map: every GET route but static files
+    cacheable = {e: a for e, a in answers.items() if "no-store" not in a[2]}
+    assert cacheable == {}, f"{len(cacheable)} of {len(answers)} responses may be cached"
+    assert all(status < 500 for status, _, _ in answers.values()), answers
+    # Real pages, not only refusals: HTML and JSON both covered.
+    pages = [a for a in answers.values() if a[0] == 200]
+    assert {"text/html", "application/json"} <= {mimetype for _, mimetype, _ in pages}
+    if role == "admin":
+        assert len(pages) >= 0.8 * len(answers), answers
+
+
+def test_private_paths_say_no_store_even_to_a_visitor_signed_out(demo_hub):
+    client = demo_hub.app.test_client()
+    private = {e: p for e, p in demo_hub.paths.items() if p.startswith(PRIVATE_PATHS)}
+    assert {"auth.account", "inbox.list_conversations", "admin.dashboard"} <= private.keys()
+    for path in private.values():
+        with client.get(path) as response:
+            assert response.headers.get("Cache-Control") == "no-store", path
+
+
+def test_public_pages_stay_cacheable_for_anonymous_visitors(demo_hub):
+    client = demo_hub.app.test_client()
+    public = {e: p for e, p in demo_hub.paths.items() if not p.startswith(PRIVATE_PATHS)}
+    shown = {}
+    for endpoint, path in public.items():
+        with client.get(path) as response:
+            # The view itself keeps a contact card out of caches (personal information).
+            if response.status_code == 200 and endpoint != "experts.download_vcard":
+                shown[endpoint] = response.headers.get("Cache-Control", "")
+    assert {"home.index", "casestudies.list_case_studies", "api.list_organisations"} <= set(shown)
+    assert {e: c for e, c in shown.items() if "no-store" in c} == {}
+
+
+def test_signing_in_and_out_are_not_cached(demo_hub):
+    client = demo_hub.app.test_client()
+    signing_in = post(
+        client,
+        "/login",
+        {"email": demo_hub.people["champion"], "password": demo_hub.password, "remember": "y"},
+    )
+    assert signing_in.status_code == 302
+    assert "kmrg_session=" in " ".join(signing_in.headers.getlist("Set-Cookie"))
+    assert signing_in.headers["Cache-Control"] == "no-store"
+
+    signing_out = post(client, "/logout")
+    assert signing_out.status_code == 302
+    assert any(c.startswith("kmrg_remember=;") for c in signing_out.headers.getlist("Set-Cookie"))
+    assert signing_out.headers["Cache-Control"] == "no-store"
