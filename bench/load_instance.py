@@ -71,8 +71,15 @@ class Instance:
             KMRG_DEMO_PASSWORD=self.password,
             KMRG_SEARCH_INDEXING="worker",
             KMRG_SEARCH_BACKEND=self.search_backend,
+            # Served as in production: the public address is required, and the only host
+            # answered.
+            KMRG_BASE_URL=self.base_url,
         )
         return env
+
+    @property
+    def base_url(self) -> str:
+        return f"http://{HOST}:{self.port}/"
 
     def app(self) -> Any:
         """Build the app in this process, for setting up and reading what to visit."""
@@ -85,6 +92,7 @@ class Instance:
             "SEARCH_INDEXER_AUTOSTART": False,
             "SEARCH_DIR": str(self.folder / "instance" / "search-index"),
             "SECRET_KEY": SECRET_KEY,
+            "BASE_URL": self.base_url,
         }
         return create_app(config, instance_path=str(self.folder / "instance"))
 
@@ -292,9 +300,6 @@ def worker_exit(server, worker):
 def start(instance: Instance, workers: int, profile_folder: Path | None) -> None:
     """Start one `kmrg search worker` and gunicorn with `workers` workers, each in its own group."""
     env = instance.environment()
-    # Only the serving processes get a public address: with KMRG_BASE_URL set, `kmrg demo` fails
-    # on main as of 0feb765 (external_url calls url_for outside a request; issue 9, item 1).
-    env["KMRG_BASE_URL"] = f"http://{HOST}:{instance.port}"
     instance.logs.mkdir(parents=True, exist_ok=True)
     instance.ready.mkdir(exist_ok=True)
     hooks = instance.folder / "gunicorn_hooks.py"
