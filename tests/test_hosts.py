@@ -13,6 +13,7 @@ from flask import Flask, request
 from kmrg.cli import main
 from kmrg.config import ConfigurationError
 from tests.conftest import make_app
+from tests.factories import csrf_token
 
 # Without KMRG_BASE_URL or SERVER_NAME, the address a test (or development) Hub links to.
 CONFIGURED = "http://127.0.0.1:5000/"
@@ -256,3 +257,30 @@ def test_https_at_the_proxy_is_believed_only_from_a_trusted_one(
     )
     assert ("Strict-Transport-Security" in response.headers) is secure
     assert ("Secure" in response.headers["Set-Cookie"]) is secure
+
+
+def test_behind_one_proxy_each_client_is_throttled_by_its_own_address(
+    migrated, tmp_path, monkeypatch
+):
+    # Sign-in counts guesses per client address (request.remote_addr): a rotating, client-written
+    # X-Forwarded-For prefix is still one client, and another client behind the same proxy is not.
+    monkeypatch.setenv("KMRG_TRUSTED_PROXIES", "1")
+    client = make_app(migrated, tmp_path / "hub").test_client()
+    token = csrf_token(client)
+
+    def guess(number: int, forwarded_for: str) -> int:
+        return client.post(
+            "/login",
+            data={
+                "csrf_token": token,
+                "email": f"person{number}@example.org",
+                "password": "wrong-password",
+            },
+            headers={"X-Forwarded-For": forwarded_for},
+            environ_base={"REMOTE_ADDR": "10.0.0.2"},
+        ).status_code
+
+    statuses = [guess(n, f"198.51.100.{n}, 203.0.113.5") for n in range(31)]
+
+    assert statuses == [200] * 30 + [429]
+    assert guess(99, "203.0.113.6") == 200
