@@ -186,6 +186,19 @@ def test_a_very_long_document_is_indexed_whole(backend):
 
 
 @needs_postgres
+def test_a_search_takes_its_sort_memory_for_its_own_transaction_only(backend):
+    # A search raises work_mem so a word in most documents sorts in memory; the pooled
+    # connection must go back to the server's setting, or every later statement on it keeps it.
+    put(backend, doc("1", "budget"))
+    with backend.engine.connect() as connection:
+        before = connection.exec_driver_sql("SHOW work_mem").scalar()
+
+    assert found(backend, "budget") == ["1"]
+    with backend.engine.connect() as connection:
+        assert connection.exec_driver_sql("SHOW work_mem").scalar() == before
+
+
+@needs_postgres
 def test_a_record_keeps_its_heaviest_document_among_many(backend):
     put(
         backend,
