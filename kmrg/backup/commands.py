@@ -11,7 +11,7 @@ from flask.cli import with_appcontext
 
 from kmrg.backup.archive import BackupError
 from kmrg.backup.export import export_archive
-from kmrg.backup.restore import import_archive
+from kmrg.backup.restore import check_archive, import_archive
 from kmrg.backup.schema import head_revision, is_blank
 from kmrg.extensions import db
 
@@ -57,12 +57,14 @@ def import_command(file: Path) -> None:
 
     db.session.remove()
     head = head_revision()
-    with db.engine.connect() as connection:
-        blank = is_blank(connection)
-    if blank:
-        upgrade()
-        click.echo(f"Created the schema of the blank database (revision {head}).", err=True)
     try:
+        # Before a blank database gets its schema: an archive refused leaves it untouched.
+        check_archive(file, head)
+        with db.engine.connect() as connection:
+            blank = is_blank(connection)
+        if blank:
+            upgrade()
+            click.echo(f"Created the schema of the blank database (revision {head}).", err=True)
         manifest = import_archive(
             db.engine, current_app.config["UPLOAD_DIR"], file, head=head, progress=_progress
         )

@@ -80,6 +80,14 @@ def import_archive(
     return manifest
 
 
+def check_archive(source: Path, head: str) -> Manifest:
+    """Return the archive's manifest; raise BackupError if this Hub cannot restore it."""
+    with _open_archive(source) as archive:
+        manifest = read_manifest(archive)
+        check_compatible(manifest, head)
+    return manifest
+
+
 @contextmanager
 def _open_archive(source: Path) -> Iterator[zipfile.ZipFile]:
     try:

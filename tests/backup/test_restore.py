@@ -12,9 +12,18 @@ import pytest
 
 from kmrg.attachments.models import Attachment, AttachmentKind
 from kmrg.attachments.storage import blob_path, store_blob
+from kmrg.backup.schema import is_blank
 from kmrg.extensions import db
 from tests import factories
-from tests.backup.conftest import rewrite_archive, row_counts, run, stored_files
+from tests.backup.conftest import (
+    close_hub,
+    make_hub,
+    rewrite_archive,
+    row_counts,
+    run,
+    sqlite_url,
+    stored_files,
+)
 from tests.conftest import empty_database
 
 MINUTES = b"%PDF-1.4 minutes of the knowledge-sharing session"
@@ -135,18 +144,32 @@ def test_import_refuses_a_database_that_is_not_empty(app, archive, organisation)
     assert row_counts(app) == before
 
 
+def at_revision_0001(data: bytes) -> bytes:
+    return json.dumps({**json.loads(data), "schema_revision": "0001"}).encode()
+
+
 def test_import_refuses_an_archive_of_another_schema_revision(app, archive, tmp_path):
     older = tmp_path / "older.zip"
-
-    def at_revision_0001(data: bytes) -> bytes:
-        return json.dumps({**json.loads(data), "schema_revision": "0001"}).encode()
-
     rewrite_archive(archive, older, "manifest.json", at_revision_0001)
     start_afresh(app)
     result = run(app, "import", str(older))
     assert result.exit_code != 0
     assert "This backup was made at schema revision 0001" in result.output
     assert_empty(app)
+
+
+def test_an_archive_refused_leaves_a_blank_database_without_a_schema(app, archive, tmp_path):
+    older = tmp_path / "older.zip"
+    rewrite_archive(archive, older, "manifest.json", at_revision_0001)
+    blank = make_hub(sqlite_url(tmp_path / "blank"), tmp_path / "blank", migrate=False)
+    try:
+        result = run(blank, "import", str(older))
+        assert result.exit_code != 0
+        assert "This backup was made at schema revision 0001" in result.output
+        with blank.app_context(), db.engine.connect() as connection:
+            assert is_blank(connection)
+    finally:
+        close_hub(blank)
 
 
 def test_import_refuses_a_manifest_naming_a_file_outside_the_store(app, archive, tmp_path):
