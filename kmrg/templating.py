@@ -5,11 +5,15 @@ from __future__ import annotations
 from datetime import datetime
 from types import SimpleNamespace
 
-from flask import Flask, has_request_context
+from flask import Flask, has_request_context, url_for
+from flask_login import current_user
+from markupsafe import Markup, escape
 
 from kmrg.audit import permissions as audit_permissions
 from kmrg.auth import permissions as auth_permissions
 from kmrg.auth.forms import LogoutForm
+from kmrg.auth.models import User
+from kmrg.auth.people import describe_person
 from kmrg.casestudies import permissions as case_study_permissions
 from kmrg.experts import permissions as expert_permissions
 from kmrg.lessons import permissions as lesson_permissions
@@ -36,6 +40,51 @@ def format_date(value: datetime | None, with_time: bool = False) -> str:
     return f"{text}, {value:%H:%M} UTC" if with_time else text
 
 
+class PersonOnPage:
+    """A person as the current viewer may see them: `{{ person(user) }}` prints it as HTML.
+
+    `text` is the name or label alone, as plain words (for titles and labels); `is_named` tells
+    whether it names the person.
+    """
+
+    def __init__(self, text: str, html: Markup, is_named: bool) -> None:
+        self.text, self.is_named, self._html = text, is_named, html
+
+    def __html__(self) -> Markup:
+        return self._html
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def person(
+    user: User | None,
+    *,
+    organisation: bool = False,
+    addressed: bool = False,
+    anonymous: str | None = None,
+    capitalise: bool = False,
+) -> PersonOnPage:
+    """Show `user` to the current viewer the way kmrg.auth.people decides (POPIA).
+
+    `organisation` adds the named person's organisation; `addressed` is for a person who
+    addressed the viewer (see describe_person); `anonymous` replaces the default label where the
+    person is not named with one fitting the place ("a KM champion"); `capitalise` starts a
+    sentence or a table cell.
+    """
+    shown = describe_person(current_user, user, addressed_to_viewer=addressed)
+    text = shown.text if shown.is_named or anonymous is None else anonymous
+    if capitalise and not shown.is_named:
+        text = text[:1].upper() + text[1:]
+    html = escape(text)
+    if shown.profile_user_id is not None:
+        url = url_for("auth.show_person", user_id=shown.profile_user_id)
+        html = Markup('<a href="{}">{}</a>').format(url, text)
+    if organisation and shown.organisation is not None:
+        html = Markup("{}, {}").format(html, shown.organisation.name)
+    return PersonOnPage(text, html, shown.is_named)
+
+
 def init_templating(app: Flask) -> None:
     """Expose permission functions, navigation and filters to every template."""
     permissions = SimpleNamespace(
@@ -57,5 +106,7 @@ def init_templating(app: Flask) -> None:
 
     app.jinja_env.filters["date"] = format_date
     app.jinja_env.globals["external_url"] = external_url
+    # Every template names people through this, so none can forget their choice (POPIA).
+    app.jinja_env.globals["person"] = person
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

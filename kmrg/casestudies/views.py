@@ -7,7 +7,7 @@ from typing import Any
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from kmrg.auth.permissions import can_view_profile
+from kmrg.auth.people import describe_person
 from kmrg.casestudies import attachments, blueprint, owners, permissions, queries, services
 from kmrg.casestudies.diff import diff_revisions
 from kmrg.casestudies.feed import build_feed
@@ -174,7 +174,7 @@ def _owners_for_display(case_study: CaseStudy) -> tuple[list[Any], int]:
     """Return the owners the viewer may see, and how many Hub people were left out (POPIA)."""
     shown, hidden = [], 0
     for owner in case_study.owners:
-        if owner.user is not None and not can_view_profile(current_user, owner.user):
+        if owner.user is not None and not describe_person(current_user, owner.user).is_named:
             hidden += 1
         elif owner.user is not None or owner.external_name:
             shown.append(owner)
@@ -185,21 +185,16 @@ def _owners_for_display(case_study: CaseStudy) -> tuple[list[Any], int]:
 def show_case_study(slug: str):
     case_study = _get_case_study_or_404(slug)
     owners, hidden_owners = _owners_for_display(case_study)
-    reviewer = case_study.reviewer
     return render_template(
         "casestudies/show.html",
         case_study=case_study,
         sections=SECTIONS,
         owners=owners,
         hidden_owners=hidden_owners,
-        reviewer_visible=reviewer is not None and can_view_profile(current_user, reviewer),
-        author_visible=case_study.author is not None
-        and can_view_profile(current_user, case_study.author),
         files=attachments.files_for(db.session, current_user, case_study),
         action_form=CaseStudyActionForm(),
         return_form=ReturnForm(),
         can=permissions,
-        can_view_profile=can_view_profile,
         **lesson_queries.source_lessons_context(
             db.session, "case_study", case_study.id, current_user
         ),
@@ -265,16 +260,11 @@ def show_history(slug: str):
         if older is None or newer is None:
             abort(404)
         comparison = (older, newer, diff_revisions(older, newer))
-    editors_visible = {
-        revision.id: revision.editor is not None and can_view_profile(current_user, revision.editor)
-        for revision in revisions
-    }
     return render_template(
         "casestudies/history.html",
         case_study=case_study,
         revisions=revisions,
         comparison=comparison,
-        editors_visible=editors_visible,
     )
 
 

@@ -131,6 +131,14 @@ def can_hide_endorsement(user: Any, endorsement: Endorsement) -> bool:
     return _is_owner(user, endorsement.profile) or _is_admin(user)
 
 
+def is_addressed_by_endorsements(user: Any, profile: ExpertProfile) -> bool:
+    """Tell whether `user` is who endorsers of the profile wrote to (told their names by e-mail).
+
+    The expert, or the champion keeping an external profile: they see every endorser's name.
+    """
+    return _is_owner(user, profile)
+
+
 def can_see_hidden_endorsements(user: Any, profile: ExpertProfile) -> bool:
     """Only the expert (an external profile's keeper) sees the endorsements they hid."""
     return _is_owner(user, profile)

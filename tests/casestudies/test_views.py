@@ -205,7 +205,8 @@ def test_a_published_case_study_is_public_and_names_its_reviewer_and_date(
     page = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "<h1>Revenue collection turnaround</h1>" in page
-    assert "Reviewed" in page and "by Thandi Champion on" in page
+    assert "Reviewed" in page
+    assert f'by <a href="/people/{champion.id}">Thandi Champion</a> on' in page
     assert "Meter readers got handheld devices" in page
     assert "Status:" not in page  # no workflow box for readers
     assert 'action="/case-studies/' not in page

@@ -21,8 +21,8 @@ from tests.factories import post, sign_in
 WORK = "We cleaned up the billing data of 40 000 accounts together in 2024."
 METER = area_key(None, "Meter auditing")
 NOTICE = (
-    "Your name and organisation will be shown with this endorsement to everyone who can see "
-    "this profile."
+    "The expert is told your name and organisation. Everyone else who can see this profile sees "
+    "them only as far as your own profile allows"
 )
 
 
@@ -95,8 +95,11 @@ def test_a_member_endorses_an_area_and_the_expert_is_told(
 
 
 def test_the_endorsement_shows_with_the_endorsers_name_organisation_and_date(
-    client, session, profile, endorsed, member
+    client, session, profile, endorsed, member, colleague
 ):
+    # Named because the endorser lets members see their profile (tests/test_people_visibility.py).
+    colleague.profile_visibility = ProfileVisibility.MEMBERS
+    session.commit()
     sign_in(client, member)
     page = text(client.get(endorse_url(profile)))
     section = page[page.index('id="endorsements"') :]
@@ -314,7 +317,9 @@ def test_the_partial_shows_the_expert_their_hidden_endorsement_with_show_buttons
     public = render_partial(app, profile, None, can_endorse=False)
     assert WORK not in public and "Hidden" not in public
     assert "We ran the Mdantsane meter audit together." in public
-    assert "Sipho Member" in public and "Buffalo City Metropolitan Municipality" in public
+    # Sipho lets only members see his profile: the public sees neither name nor organisation.
+    assert "Sipho Member" not in public and "Buffalo City Metropolitan Municipality" not in public
+    assert "— a member of the network," in " ".join(public.split())
     assert "/hide" not in public and "/withdraw" not in public
 
 

@@ -198,7 +198,7 @@ def test_the_champion_lists_an_outside_expert_through_the_form(client, session, 
     assert response.status_code == 302
     page = text(client.get("/experts/dr-lindiwe-sithole"))
     assert "Dr Lindiwe Sithole" in page and "Senior lecturer, urban planning" in page
-    assert "Thandi Champion keeps this profile with their consent" in page
+    assert "Thandi Champion</a> keeps this profile with their consent" in page
     assert "Agreed in a meeting on 4 April 2026" in page  # the keeper sees the note
 
 

@@ -189,7 +189,9 @@ def test_unread_marker_and_header_count_go_away_after_opening(
     assert _unread_label(expert_client) == "1"
     inbox = _text(expert_client.get("/inbox/"))
     assert "Unread" in inbox
-    assert "From Sipho Member, Buffalo City Metropolitan Municipality" in inbox
+    # Linked: the member lets members see their profile (tests/test_people_visibility.py).
+    link = f'<a href="/people/{member.id}">Sipho Member</a>'
+    assert f"From {link}, Buffalo City Metropolitan Municipality" in inbox
     assert "1 conversation, 1 unread" in inbox
 
     thread = expert_client.get(f"/inbox/{conversation.id}")

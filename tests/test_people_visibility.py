@@ -1,0 +1,448 @@
+"""Every place a person is named, for every profile visibility and every kind of viewer (POPIA).
+
+One small world is built once for the module through the real services: for each visibility a
+person can choose (and for a public person whose account was later disabled) a member and a KM
+champion of their own municipality, who endorse an expert, write, own and review a case study,
+edit it, promote its lesson, record an adaptation, keep an external expert's profile and write
+to the expert's inbox. Each test fetches one page as one viewer and asserts what it shows of one
+person: their name linked to their profile, their name alone (a person who addressed the viewer),
+or nothing of their name and organisation at all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from kmrg.auth.models import AccountStatus, ProfileVisibility, Role, User
+from kmrg.casestudies import services as case_studies
+from kmrg.casestudies.owners import OwnerEntry
+from kmrg.experts.endorsements import endorse_expert
+from kmrg.experts.models import ExpertiseLevel, area_key
+from kmrg.experts.services import (
+    ExpertiseEntry,
+    ExternalPerson,
+    ProfileDetails,
+    create_external_profile,
+)
+from kmrg.extensions import db
+from kmrg.inbox.services import ContactRequest, contact_expert
+from kmrg.lessons import services as lessons
+from kmrg.lessons.models import LessonStage
+from kmrg.search.pipeline import get_pipeline
+from tests import factories
+from tests.casestudies.conftest import case_study_data
+from tests.conftest import empty_database, make_app
+from tests.experts.conftest import make_profile
+
+# The choices a person makes, and a public person whose account was disabled afterwards.
+STATES = ("hidden", "members", "public", "disabled")
+VISIBILITY = {
+    "hidden": ProfileVisibility.HIDDEN,
+    "members": ProfileVisibility.MEMBERS,
+    "public": ProfileVisibility.PUBLIC,
+    "disabled": ProfileVisibility.PUBLIC,
+}
+# Names that appear nowhere else, so finding one on a page can only be that person.
+MEMBER_NAMES = {
+    "hidden": "Hlengiwe Hadebe",
+    "members": "Mandisa Msimang",
+    "public": "Palesa Phiri",
+    "disabled": "Dumisani Dube",
+}
+CHAMPION_NAMES = {
+    "hidden": "Hendrik Hugo",
+    "members": "Mbali Mthethwa",
+    "public": "Pumla Pillay",
+    "disabled": "Dirk Daniels",
+}
+ORGANISATION_NAMES = {
+    "hidden": "Hadeville Local Municipality",
+    "members": "Mosiville Local Municipality",
+    "public": "Parkton Local Municipality",
+    "disabled": "Dunmore Local Municipality",
+}
+VIEWERS = ("anonymous", "member", "admin", "self", "expert")
+METER = area_key(None, "Meter auditing")
+
+
+@dataclass
+class World:
+    """Ids and slugs of what was built, so tests read pages without holding loaded objects."""
+
+    people: dict[tuple[str, str], int]  # (kind, state) -> user id; kind is member or champion
+    users: dict[str, int]  # viewer -> user id (member, admin, expert)
+    expert_slug: str
+    case_studies: dict[str, str]  # state -> slug of the case study its member wrote
+    lessons: dict[str, int]  # state -> id of the lesson its champion promoted
+    external_slugs: dict[str, str]  # state -> slug of the external profile its champion keeps
+    organisation_codes: dict[str, str]
+    adapted_slug: str  # the expert's organisation's case study every member adapted
+    conversations: list[int]  # each member's conversation with the expert
+    password: str = factories.PASSWORD
+
+
+def _person(session, state: str, kind: str, organisation) -> User:
+    names = MEMBER_NAMES if kind == "member" else CHAMPION_NAMES
+    return factories.make_user(
+        session,
+        name=names[state],
+        email=f"{kind}.{state}@example.org",
+        role=Role.MEMBER if kind == "member" else Role.CHAMPION,
+        organisation=organisation,
+        job_title=f"{state.title()} {kind} officer",
+        profile_visibility=VISIBILITY[state],
+    )
+
+
+def _publish(session, author: User, reviewer: User, **data: Any) -> Any:
+    case_study = case_studies.create_case_study(session, author, case_study_data(**data))
+    case_studies.submit_case_study(session, author, case_study)
+    case_studies.publish_case_study(session, reviewer, case_study)
+    return case_study
+
+
+def build_world(session) -> World:
+    """Build every place a person appears, once, through the real services; commit it."""
+    theme = factories.make_theme(session, "Revenue collection")
+    expert_town = factories.make_organisation(session, name="Expertville Local Municipality")
+    outsider_town = factories.make_organisation(session, name="Outsider Local Municipality")
+    admin = factories.make_user(session, name="Ayanda Admin", role=Role.ADMIN)
+    outsider = factories.make_user(
+        session,
+        name="Olwethu Outsider",
+        organisation=outsider_town,
+        profile_visibility=ProfileVisibility.MEMBERS,
+    )
+    expert = factories.make_user(
+        session,
+        name="Thabo Tshabalala",
+        organisation=expert_town,
+        profile_visibility=ProfileVisibility.PUBLIC,
+    )
+    expert_champion = factories.make_user(
+        session, name="Eunice Expertville", role=Role.CHAMPION, organisation=expert_town
+    )
+    profile = make_profile(
+        session,
+        expert,
+        expertise=[ExpertiseEntry(level=ExpertiseLevel.AUTHORITY, skill="Meter auditing")],
+    )
+    adapted = _publish(
+        session,
+        expert,
+        expert_champion,
+        title="Expertville meter audit",
+        theme_ids=[theme.id],
+    )
+    session.commit()
+
+    world = World(
+        people={},
+        users={"member": outsider.id, "admin": admin.id, "expert": expert.id},
+        expert_slug=profile.slug,
+        case_studies={},
+        lessons={},
+        external_slugs={},
+        organisation_codes={},
+        adapted_slug=adapted.slug,
+        conversations=[],
+    )
+    for number, state in enumerate(STATES, start=1):
+        town = factories.make_organisation(
+            session, code=f"PV{number}", name=ORGANISATION_NAMES[state]
+        )
+        member = _person(session, state, "member", town)
+        champion = _person(session, state, "champion", town)
+        world.people[("member", state)] = member.id
+        world.people[("champion", state)] = champion.id
+        world.organisation_codes[state] = town.code
+
+        endorse_expert(session, member, profile, METER, f"{state} colleague: we audited meters.")
+        case_study = _publish(
+            session,
+            member,
+            champion,
+            title=f"Water losses in {town.name}",
+            theme_ids=[theme.id],
+            owners=[OwnerEntry(user=member, role="Project lead", is_contact=True)],
+        )
+        world.case_studies[state] = case_study.slug
+        lesson = lessons.create_lesson(
+            session,
+            member,
+            title=f"Count the meters first in {town.name}",
+            driving_event="The meters were never counted.",
+            lesson="Count them before anything else.",
+            source=("case_study", case_study.id),
+        )
+        lessons.promote_lesson(session, champion, lesson, LessonStage.LESSON)
+        world.lessons[state] = lesson.id
+        lessons.record_adaptation(
+            session,
+            member,
+            adapted,
+            what_changed=f"{town.name} used smaller zones.",
+            what_happened="Losses fell.",
+        )
+        external = create_external_profile(
+            session,
+            champion,
+            ExternalPerson(
+                name=f"Professor {state.title()} Outsider",
+                consent_note="Agreed by e-mail to a public profile.",
+            ),
+            _external_details(),
+        )
+        world.external_slugs[state] = external.slug
+        conversation = contact_expert(
+            session,
+            member,
+            profile,
+            ContactRequest(subject=f"Meters in {town.name}", need="Could we talk about meters?"),
+        )
+        world.conversations.append(conversation.id)
+        session.commit()
+    # Accounts are disabled after their owners did everything above, as happens when people leave.
+    for kind in ("member", "champion"):
+        session.get(User, world.people[(kind, "disabled")]).status = AccountStatus.DISABLED
+    session.commit()
+    return world
+
+
+def _external_details() -> ProfileDetails:
+    return ProfileDetails(
+        headline="Municipal meters",
+        expertise=[ExpertiseEntry(level=ExpertiseLevel.AUTHORITY, skill="Meter reading")],
+        visibility=ProfileVisibility.PUBLIC,
+    )
+
+
+@pytest.fixture(scope="module")
+def world_app(migrated: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+    app = make_app(migrated, tmp_path_factory.mktemp("people"))
+    with app.app_context():
+        empty_database(db.engine)
+        app.config["WORLD"] = build_world(db.session)
+        db.session.remove()
+    yield app
+    with app.app_context():
+        db.session.remove()
+        empty_database(db.engine)
+        get_pipeline().backend.close()
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def world(world_app: Flask) -> World:
+    return world_app.config["WORLD"]
+
+
+@pytest.fixture(scope="module")
+def clients(world_app: Flask, world: World) -> dict[tuple[str, str | None], FlaskClient]:
+    """A client per viewer, signed in once; "self" clients per person who may sign in."""
+    made: dict[tuple[str, str | None], FlaskClient] = {}
+
+    def signed_in(email: str) -> FlaskClient:
+        client = world_app.test_client()
+        response = factories.post(client, "/login", {"email": email, "password": world.password})
+        assert response.status_code == 302, email
+        return client
+
+    with world_app.app_context():
+        made[("anonymous", None)] = world_app.test_client()
+        for viewer in ("member", "admin", "expert"):
+            made[(viewer, None)] = signed_in(db.session.get(User, world.users[viewer]).email)
+        for (kind, state), user_id in world.people.items():
+            if state != "disabled":
+                made[("self", f"{kind}.{state}")] = signed_in(db.session.get(User, user_id).email)
+    return made
+
+
+def client_for(clients, viewer: str, kind: str = "member", state: str = "") -> FlaskClient:
+    """Return the viewer's client ("self" is the person of that kind and state)."""
+    if viewer == "self":
+        return clients[("self", f"{kind}.{state}")]
+    return clients[(viewer, None)]
+
+
+def may_open_profile(viewer: str, state: str) -> bool:
+    """Whether the viewer may open the person's profile: the rule every place must follow."""
+    if viewer == "admin":
+        return True
+    if state == "disabled":
+        return False
+    if viewer == "self":
+        return True
+    if viewer == "anonymous":
+        return state == "public"
+    return state in ("public", "members")
+
+
+@pytest.fixture(scope="module")
+def page() -> Any:
+    """Fetch a page once per viewer for the whole module (every person on it is checked)."""
+    fetched: dict[tuple[int, str], tuple[int, str]] = {}
+
+    def fetch(client: FlaskClient, path: str) -> tuple[int, str]:
+        key = (id(client), path)
+        if key not in fetched:
+            response = client.get(path)
+            fetched[key] = (response.status_code, response.get_data(as_text=True))
+        return fetched[key]
+
+    return fetch
+
+
+def link_to(world: World, kind: str, state: str) -> str:
+    return f'<a href="/people/{world.people[(kind, state)]}">'
+
+
+def assert_shown(
+    html: str, world: World, kind: str, state: str, *, linked: bool, with_organisation: bool
+) -> None:
+    name = (MEMBER_NAMES if kind == "member" else CHAMPION_NAMES)[state]
+    assert name in html
+    if linked:
+        assert f"{link_to(world, kind, state)}{name}</a>" in html
+    else:
+        assert link_to(world, kind, state) not in html
+    if with_organisation:
+        assert ORGANISATION_NAMES[state] in html
+
+
+def assert_not_shown(html: str, world: World, kind: str, state: str, *, organisation: bool) -> None:
+    name = (MEMBER_NAMES if kind == "member" else CHAMPION_NAMES)[state]
+    assert name not in html
+    assert link_to(world, kind, state) not in html
+    # Nor any part of the name: a surname alone, or the job title, would point at them.
+    for word in name.split():
+        assert word not in html
+    assert f"{state.title()} {kind} officer" not in html
+    if organisation:
+        assert ORGANISATION_NAMES[state] not in html
+
+
+# -- Places on public pages: (place, kind of person, path, whether their organisation is shown) --
+
+PLACES = {
+    "endorsement": ("member", lambda w, s: f"/experts/{w.expert_slug}", True),
+    "case study author and owner": (
+        "member",
+        lambda w, s: f"/case-studies/{w.case_studies[s]}",
+        False,
+    ),
+    "case study reviewer": ("champion", lambda w, s: f"/case-studies/{w.case_studies[s]}", False),
+    "revision editor": ("member", lambda w, s: f"/case-studies/{w.case_studies[s]}/history", False),
+    "lesson promoter": ("champion", lambda w, s: f"/lessons/{w.lessons[s]}", False),
+    "adaptation recorder": ("member", lambda w, s: f"/case-studies/{w.adapted_slug}", False),
+    "external profile keeper": ("champion", lambda w, s: f"/experts/{w.external_slugs[s]}", False),
+    "organisation's members": (
+        "member",
+        lambda w, s: f"/organisations/{w.organisation_codes[s]}",
+        False,
+    ),
+    "organisation's champions": (
+        "champion",
+        lambda w, s: f"/organisations/{w.organisation_codes[s]}",
+        False,
+    ),
+}
+# The person addressed the viewer (wrote an endorsement of the viewer's own profile).
+ADDRESSED = {("endorsement", "expert")}
+# An inactive member's endorsement counts for nothing and is not shown at all.
+# (An organisation lists its active people only.)
+LEFT_OUT_WHEN_DISABLED = {"endorsement", "organisation's members", "organisation's champions"}
+
+
+# Every viewer of every person, but the disabled themselves (they cannot sign in).
+VIEWS = [(s, v) for s in STATES for v in VIEWERS if (s, v) != ("disabled", "self")]
+
+
+@pytest.mark.parametrize(("state", "viewer"), VIEWS)
+@pytest.mark.parametrize("place", PLACES)
+def test_a_person_is_named_only_as_far_as_they_chose(clients, world, page, place, state, viewer):
+    kind, path_of, with_organisation = PLACES[place]
+    client = client_for(clients, viewer, kind, state)
+    status, html = page(client, path_of(world, state))
+    assert status == 200
+    if state == "disabled" and place in LEFT_OUT_WHEN_DISABLED:
+        assert_not_shown(html, world, kind, state, organisation=with_organisation)
+    elif may_open_profile(viewer, state):
+        assert_shown(html, world, kind, state, linked=True, with_organisation=with_organisation)
+    elif (place, viewer) in ADDRESSED:
+        assert_shown(html, world, kind, state, linked=False, with_organisation=with_organisation)
+    else:
+        assert_not_shown(html, world, kind, state, organisation=with_organisation)
+
+
+# -- Messages: between their two participants only -------------------------------------------
+
+
+@pytest.mark.parametrize("state", STATES)
+def test_the_expert_sees_who_wrote_to_them_with_their_organisation(clients, world, page, state):
+    status, html = page(client_for(clients, "expert"), "/inbox/")
+    assert status == 200
+    # They wrote to the expert knowing their name and organisation go with the message.
+    linked = may_open_profile("expert", state)
+    assert_shown(html, world, "member", state, linked=linked, with_organisation=True)
+
+
+@pytest.mark.parametrize("viewer", ["anonymous", "member", "admin"])
+def test_nobody_else_opens_a_conversation(clients, world, viewer):
+    client = client_for(clients, viewer)
+    for number in world.conversations:
+        response = client.get(f"/inbox/{number}")
+        expected = (302, 404) if viewer == "anonymous" else (404,)
+        assert response.status_code in expected
+        html = response.get_data(as_text=True)
+        for state in STATES:
+            assert MEMBER_NAMES[state] not in html
+
+
+# -- Search, the JSON API and the feed: nothing indexed that the person did not make public --
+
+
+def _results(client: FlaskClient, query: str) -> dict[str, Any]:
+    response = client.get("/api/v1/search", query_string={"q": query})
+    assert response.status_code == 200
+    return response.get_json()
+
+
+def findable(viewer: str, state: str) -> bool:
+    """Tell whether search finds the person: a listed (not hidden) profile the viewer may see."""
+    return state in ("members", "public") and may_open_profile(viewer, state)
+
+
+@pytest.mark.parametrize(("state", "viewer"), VIEWS)
+@pytest.mark.parametrize("kind", ["member", "champion"])
+def test_search_finds_a_person_only_as_far_as_they_chose(clients, world, page, kind, state, viewer):
+    client = client_for(clients, viewer, kind, state)
+    name = (MEMBER_NAMES if kind == "member" else CHAMPION_NAMES)[state]
+    for query in (name, name.split()[-1]):
+        found = _results(client, query)
+        shown = [r for r in found["results"] if name in r["title"] or name in r["snippet"]]
+        status, html = page(client, f"/search?q={query}")
+        assert status == 200
+        if findable(viewer, state):
+            assert [r["url"] for r in shown] == [f"/people/{world.people[(kind, state)]}"]
+            assert link_to(world, kind, state) in html
+        else:
+            # Not a result of any kind, nor a snippet, nor a count: nothing says they exist.
+            assert found["total"] == 0 and found["results"] == []
+            assert link_to(world, kind, state) not in html
+
+
+def test_the_feed_and_the_home_page_name_nobody(clients, world, page):
+    anonymous = client_for(clients, "anonymous")
+    for path in ("/case-studies/feed.atom", "/", "/case-studies/", "/lessons/", "/experts/"):
+        status, html = page(anonymous, path)
+        assert status == 200, path
+        for state in ("hidden", "members", "disabled"):
+            for names in (MEMBER_NAMES, CHAMPION_NAMES):
+                assert names[state] not in html, (path, state)
