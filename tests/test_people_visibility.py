@@ -11,8 +11,10 @@ or nothing of their name and organisation at all.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -436,6 +438,11 @@ def test_search_finds_a_person_only_as_far_as_they_chose(clients, world, page, k
             # Not a result of any kind, nor a snippet, nor a count: nothing says they exist.
             assert found["total"] == 0 and found["results"] == []
             assert link_to(world, kind, state) not in html
+    if not findable(viewer, state):
+        # Nor a did-you-mean that spells their name for someone who typed it nearly right.
+        surname = name.split()[-1]
+        suggestion = _results(client, surname[:-1] + "x")["suggestion"]
+        assert suggestion is None or surname.lower() not in suggestion["query"].lower()
 
 
 def test_the_feed_and_the_home_page_name_nobody(clients, world, page):
@@ -446,3 +453,23 @@ def test_the_feed_and_the_home_page_name_nobody(clients, world, page):
         for state in ("hidden", "members", "disabled"):
             for names in (MEMBER_NAMES, CHAMPION_NAMES):
                 assert names[state] not in html, (path, state)
+
+
+# -- Templates cannot forget: a person's name or profile link is printed only by person() ------
+
+TEMPLATES = Path(__file__).parent.parent / "templates"
+# A User reached from a record, printed by name, or a hand-made link to a profile.
+NAMED_BY_HAND = re.compile(
+    r"url_for\(['\"]auth\.show_person|\.(user|author|reviewer|editor|promoted_by|recorded_by"
+    r"|managed_by|starter|sender|recipient|endorser|approved_by)\.name\b"
+)
+
+
+def test_templates_name_people_only_through_person():
+    found = [
+        f"{path.relative_to(TEMPLATES)}:{number}: {line.strip()}"
+        for path in sorted(TEMPLATES.rglob("*.html"))
+        for number, line in enumerate(path.read_text().splitlines(), start=1)
+        if NAMED_BY_HAND.search(line)
+    ]
+    assert found == [], "use {{ person(user) }} (kmrg/auth/people.py):\n" + "\n".join(found)
