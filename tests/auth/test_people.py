@@ -9,6 +9,7 @@ import pytest
 from kmrg.auth.models import AccountStatus, AnonymousUser, ProfileVisibility, Role, User
 from kmrg.auth.people import ANONYMOUS_LABEL, FORMER_MEMBER_LABEL, describe_person
 from kmrg.organisations.models import Organisation
+from kmrg.templating import person as render
 
 TOWN = Organisation(code="KZN225", name="Msunduzi Local Municipality")
 
@@ -93,3 +94,14 @@ def test_an_inactive_account_is_named_to_administrators_only(kind, status):
 def test_a_deleted_account_is_a_former_member():
     shown = describe_person(viewer("admin"), None)
     assert (shown.text, shown.is_named, shown.organisation) == (FORMER_MEMBER_LABEL, False, None)
+
+
+def test_person_prints_a_name_as_text_never_as_markup(app):
+    hostile = person(PUBLIC)
+    hostile.name = '<script>alert("x")</script>'
+    hostile.organisation = Organisation(code="AB", name="Ali & <b>Co</b>")
+    with app.test_request_context():
+        html = str(render(hostile, organisation=True).__html__())
+    assert "<script>" not in html and "<b>" not in html
+    assert "&lt;script&gt;" in html and "Ali &amp; &lt;b&gt;Co&lt;/b&gt;" in html
+    assert html.startswith('<a href="/people/7">')
