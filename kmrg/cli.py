@@ -271,6 +271,38 @@ def remind_stale_command() -> None:
     click.echo(f"Reminded the owners of {len(reminded)} stale expert profile(s).")
 
 
+@click.group("mail", cls=AppGroup)
+def mail_group() -> None:
+    """The outbox of the Hub's e-mail."""
+
+
+@mail_group.command("send-queued")
+@click.option(
+    "--keep-days",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Delete sent, stored and failed messages older than this (default KMRG_MAIL_KEEP_DAYS).",
+)
+def send_queued_command(keep_days: int | None) -> None:
+    """Send the queued e-mail that is due, then prune old messages (run it every minute)."""
+    from datetime import timedelta
+
+    from flask import current_app
+
+    from kmrg.mail.delivery import deliver_due
+    from kmrg.mail.services import prune_messages
+    from kmrg.models import utcnow
+
+    outcomes = deliver_due(db.engine)
+    days = keep_days or int(current_app.config["MAIL_KEEP_DAYS"])
+    pruned = prune_messages(db.session, utcnow() - timedelta(days=days))
+    db.session.commit()
+    tried = sum(outcomes.values())
+    summary = ", ".join(f"{count} {status.value}" for status, count in sorted(outcomes.items()))
+    click.echo(f"Tried {tried} queued message(s){': ' + summary if tried else ''}.")
+    click.echo(f"Pruned {pruned} message(s) older than {days} days.")
+
+
 @click.command("demo")
 @with_appcontext
 def demo_command() -> None:
@@ -295,6 +327,7 @@ for _command in (
     organisations_group,
     attachments_group,
     experts_group,
+    mail_group,
     demo_command,
     export_command,
     import_command,

@@ -32,13 +32,15 @@ ENVIRONMENT_VARIABLES = {
     "KMRG_EXTRACTION_MEMORY_MB": "address space of one file's text extraction; default 512",
     "KMRG_EXTRACTION_CPU_SECONDS": "CPU time of one file's text extraction; default 30",
     "KMRG_EXTRACTION_TIMEOUT_SECONDS": "clock time of one file's text extraction; default 60",
-    "KMRG_MAIL_SERVER": "SMTP host; without one, mail is written to the log",
+    "KMRG_MAIL_SERVER": "SMTP host; without one, mail is written to the log and kept in the outbox",
     "KMRG_MAIL_PORT": "SMTP port; default 25",
     "KMRG_MAIL_USERNAME": "SMTP user name",
     "KMRG_MAIL_PASSWORD": "SMTP password",
     "KMRG_MAIL_USE_TLS": "1 to use STARTTLS",
     "KMRG_MAIL_USE_SSL": "1 to use SMTPS",
     "KMRG_MAIL_SENDER": "From address of the Hub's mail",
+    "KMRG_MAIL_MAX_ATTEMPTS": "SMTP attempts before a message is marked failed; default 5",
+    "KMRG_MAIL_KEEP_DAYS": "days the outbox keeps sent, stored and failed mail; default 90",
     "KMRG_RATELIMIT_STORAGE_URI": "Flask-Limiter storage; default memory:// (one process)",
     "KMRG_ENV": (
         "'production' (default: KMRG_BASE_URL required) or 'development' (links and allowed "
@@ -156,6 +158,8 @@ def load_config(instance_path: Path) -> dict[str, Any]:
         "MAIL_SENDER": os.environ.get(
             "KMRG_MAIL_SENDER", "KMRG Knowledge Hub <no-reply@kmrg.example.org>"
         ),
+        "MAIL_MAX_ATTEMPTS": int(os.environ.get("KMRG_MAIL_MAX_ATTEMPTS", "5")),
+        "MAIL_KEEP_DAYS": int(os.environ.get("KMRG_MAIL_KEEP_DAYS", "90")),
         "RATELIMIT_STORAGE_URI": os.environ.get("KMRG_RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_HEADERS_ENABLED": True,
         "DEVELOPMENT": _environment() == "development",

@@ -2,6 +2,9 @@
 
 Without a configured server, mail is written to the log instead, so a fresh development machine
 works without any mail set-up and its password-reset links can be read from the console.
+
+This is the transport only. The Hub's code queues mail in the outbox (kmrg.notifications
+.send_after_commit); kmrg.mail.delivery hands each queued message to `send_mail`.
 """
 
 from __future__ import annotations
