@@ -20,12 +20,7 @@ from kmrg.mail.services import queue_message
 from kmrg.models import utcnow
 from kmrg.notifications import dropping_mail
 from tests.factories import PASSWORD, post
-from tests.test_mail import (  # noqa: F401  (the real aiosmtpd server fixtures)
-    LOOPBACK,
-    SmtpServer,
-    closed_port,
-    smtp_server,
-)
+from tests.test_mail import LOOPBACK, SmtpServer
 
 
 def _messages(session) -> list[MailMessage]:
