@@ -112,6 +112,8 @@ def register_blueprints(app: Flask) -> None:
     from kmrg.inbox import views as _inbox_views  # noqa: F401
     from kmrg.lessons import blueprint as lessons
     from kmrg.lessons import views as _lesson_views  # noqa: F401
+    from kmrg.mail import blueprint as mail
+    from kmrg.mail import views as _mail_views  # noqa: F401
     from kmrg.organisations import blueprint as organisations
     from kmrg.organisations import views as _organisation_views  # noqa: F401
     from kmrg.search import blueprint as search
@@ -130,6 +132,7 @@ def register_blueprints(app: Flask) -> None:
         inbox,
         attachments,
         audit,
+        mail,
         admin,
     )
     for blueprint in (*areas, search, api):

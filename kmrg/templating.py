@@ -17,6 +17,7 @@ from kmrg.auth.people import describe_person
 from kmrg.casestudies import permissions as case_study_permissions
 from kmrg.experts import permissions as expert_permissions
 from kmrg.lessons import permissions as lesson_permissions
+from kmrg.mail import permissions as mail_permissions
 from kmrg.organisations import permissions as organisation_permissions
 from kmrg.themes import permissions as theme_permissions
 from kmrg.urls import external_url
@@ -93,6 +94,7 @@ def init_templating(app: Flask) -> None:
         casestudies=case_study_permissions,
         experts=expert_permissions,
         lessons=lesson_permissions,
+        mail=mail_permissions,
         organisations=organisation_permissions,
         themes=theme_permissions,
     )

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from kmrg.audit.models import AuditEvent
 from kmrg.audit.queries import audit_events_query
 from kmrg.auth.models import AccountStatus, User
+from kmrg.mail.queries import count_failed_messages
 from kmrg.organisations.models import Organisation
 from kmrg.themes.models import Theme
 
@@ -22,6 +23,7 @@ class DashboardCounts:
     active_users: int
     organisations: int
     themes: int
+    failed_mail: int
 
 
 def _count(session: Session, model: type, *conditions: object) -> int:
@@ -29,12 +31,14 @@ def _count(session: Session, model: type, *conditions: object) -> int:
 
 
 def dashboard_counts(session: Session) -> DashboardCounts:
-    """Count pending applications, active accounts, and current organisations and themes."""
+    """Count pending applications, active accounts, current organisations and themes, and
+    e-mail that failed for good."""
     return DashboardCounts(
         pending_applications=_count(session, User, User.status == AccountStatus.PENDING),
         active_users=_count(session, User, User.status == AccountStatus.ACTIVE),
         organisations=_count(session, Organisation, Organisation.is_retired.is_(False)),
         themes=_count(session, Theme, Theme.is_retired.is_(False)),
+        failed_mail=count_failed_messages(session),
     )
 
 
