@@ -40,6 +40,7 @@ def create_app(config: Mapping[str, Any] | None = None, instance_path: str | Non
     register_blueprints(app)
     register_search(app)
     register_attachment_extraction(app)
+    register_mail(app)
     register_templates(app)
     register_error_pages(app)
     return app
@@ -169,6 +170,13 @@ def register_attachment_extraction(app: Flask) -> None:
     from kmrg.attachments.background import init_extraction
 
     init_extraction(app)
+
+
+def register_mail(app: Flask) -> None:
+    """Start sending the due mail on a timer (retries; what a dead process left queued)."""
+    from kmrg.mail.sweep import init_mail_sweep
+
+    init_mail_sweep(app)
 
 
 def register_templates(app: Flask) -> None:

@@ -17,10 +17,15 @@ def _create_app() -> Flask:
     from kmrg.config import ConfigurationError
 
     try:
-        # A command is not a web worker: no indexer or extractor thread of its own (`kmrg search
-        # worker` and `kmrg attachments worker` run theirs in the foreground).
+        # A command is not a web worker: no indexer or extractor thread or mail sweep of its own
+        # (`kmrg search worker` and `kmrg attachments worker` run theirs in the foreground; `kmrg
+        # mail send-queued` sweeps once).
         return create_app(
-            {"SEARCH_INDEXER_AUTOSTART": False, "ATTACHMENT_EXTRACTOR_AUTOSTART": False}
+            {
+                "SEARCH_INDEXER_AUTOSTART": False,
+                "ATTACHMENT_EXTRACTOR_AUTOSTART": False,
+                "MAIL_SWEEP_AUTOSTART": False,
+            }
         )
     except ConfigurationError as error:
         raise click.ClickException(str(error)) from None

@@ -41,6 +41,7 @@ ENVIRONMENT_VARIABLES = {
     "KMRG_MAIL_SENDER": "From address of the Hub's mail",
     "KMRG_MAIL_MAX_ATTEMPTS": "SMTP attempts before a message is marked failed; default 5",
     "KMRG_MAIL_KEEP_DAYS": "days the outbox keeps sent, stored and failed mail; default 90",
+    "KMRG_MAIL_SWEEP_SECONDS": "how often each process sends due mail (retries); 0 turns it off",
     "KMRG_RATELIMIT_STORAGE_URI": "Flask-Limiter storage; default memory:// (one process)",
     "KMRG_ENV": (
         "'production' (default: KMRG_BASE_URL required) or 'development' (links and allowed "
@@ -160,6 +161,7 @@ def load_config(instance_path: Path) -> dict[str, Any]:
         ),
         "MAIL_MAX_ATTEMPTS": int(os.environ.get("KMRG_MAIL_MAX_ATTEMPTS", "5")),
         "MAIL_KEEP_DAYS": int(os.environ.get("KMRG_MAIL_KEEP_DAYS", "90")),
+        "MAIL_SWEEP_SECONDS": float(os.environ.get("KMRG_MAIL_SWEEP_SECONDS", "60")),
         "RATELIMIT_STORAGE_URI": os.environ.get("KMRG_RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_HEADERS_ENABLED": True,
         "DEVELOPMENT": _environment() == "development",

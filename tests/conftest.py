@@ -28,6 +28,9 @@ from kmrg.search.postgres_index import TABLES as SEARCH_TABLES
 from tests import factories
 
 POSTGRES_URL = os.environ.get("KMRG_TEST_DATABASE_URL")
+# Every app a test makes, make_app's or not, sends its mail after each commit only: a mail sweep
+# thread outliving its test could claim another test's messages. Tests of the sweep start one.
+os.environ["KMRG_MAIL_SWEEP_SECONDS"] = "0"
 SEARCH_BACKEND = os.environ.get("KMRG_TEST_SEARCH_BACKEND", "whoosh")
 # The Hub's processes the suite starts (kmrg commands, servers) run as on a developer's machine;
 # production's refusal to start without KMRG_BASE_URL is tested on its own (tests/test_hosts.py).
