@@ -39,8 +39,12 @@ class MailMessage(Base):
     """One e-mail to one recipient, and what became of it."""
 
     __tablename__ = "mail_messages"
-    # The delivery sweep looks for queued messages that are due.
-    __table_args__ = (Index("ix_mail_messages_due", "status", "next_attempt_at"),)
+    __table_args__ = (
+        # The delivery sweep looks for queued messages that are due.
+        Index("ix_mail_messages_due", "status", "next_attempt_at"),
+        # A restored Hub must not send a snapshot's queued mail (or its stale reset links) again.
+        {"info": {"backup": "the mail outbox; a restore must not send old mail again"}},
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     recipient: Mapped[str] = mapped_column(String(500))
