@@ -81,23 +81,37 @@ class _Writer:
             return
         gone = self._connection.exec_driver_sql(
             "DELETE FROM search_documents WHERE key = ANY(%(keys)s)"
-            " RETURNING terms, lengths, vocabulary",
+            " RETURNING seq, terms, lengths, vocabulary",
             {"keys": sorted(self._pending)},
-        )
-        for frequencies, lengths, words in gone:
+        ).all()
+        for _seq, frequencies, lengths, words in gone:
             self._changes.count(frequencies, lengths, words, -1)
+        if gone:
+            self._connection.exec_driver_sql(
+                "DELETE FROM search_postings WHERE seq = ANY(%(numbers)s)",
+                {"numbers": [seq for seq, *_rest in gone]},
+            )
         rows = [document_row(d) for d in self._pending.values() if d is not None]
         self._pending.clear()
         if not rows:
             return
         cursor = self._connection.connection.driver_connection.cursor()
-        with (
-            cursor,
-            cursor.copy(f"COPY search_documents ({', '.join(COLUMNS)}) FROM STDIN") as copy,
-        ):
-            for row in rows:
-                values = dict(row.values, terms=Jsonb(row.values["terms"]))
-                copy.write_row([values[column] for column in COLUMNS])
+        with cursor:
+            with cursor.copy(f"COPY search_documents ({', '.join(COLUMNS)}) FROM STDIN") as copy:
+                for row in rows:
+                    values = dict(row.values, terms=Jsonb(row.values["terms"]))
+                    copy.write_row([values[column] for column in COLUMNS])
+            # The postings name a document by the number the server just gave its row.
+            cursor.execute(
+                "SELECT key, seq FROM search_documents WHERE key = ANY(%(keys)s)",
+                {"keys": [row.values["key"] for row in rows]},
+            )
+            numbers = dict(cursor.fetchall())
+            with cursor.copy("COPY search_postings (term, seq, frequencies) FROM STDIN") as copy:
+                for row in rows:
+                    seq = numbers[row.values["key"]]
+                    for term, frequencies in row.terms.items():
+                        copy.write_row((term, seq, frequencies))
         for row in rows:
             self._changes.count(row.terms, row.lengths, row.vocabulary, 1)
 
@@ -151,6 +165,10 @@ class PostgresBackend:
                 connection.exec_driver_sql(
                     "SELECT gin_clean_pending_list(%(index)s::regclass)", {"index": index}
                 )
+        with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            # Relevance reads the postings from their index alone only where VACUUM has marked
+            # the pages all-visible; until autovacuum came by, it read every posting's page.
+            connection.exec_driver_sql("VACUUM (ANALYZE) search_postings")
 
     def clear(self) -> None:
         with self.engine.connect() as connection, connection.begin():

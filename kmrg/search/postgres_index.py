@@ -72,6 +72,21 @@ documents = sa.Table(
     postgresql_with={"toast_tuple_target": 8160},
 )
 
+postings = sa.Table(
+    "search_postings",
+    metadata,
+    # A stem's frequency per field in one document, a row per (stem, document): relevance reads
+    # only the query's stems' rows, from the primary key's index alone (the frequencies ride in
+    # it), where looking each stem up in every match's jsonb was most of a common word's search.
+    sa.Column("term", sa.Text(), nullable=False),
+    # No foreign key: the writer deletes a document's postings with it, and checking 120-odd
+    # postings a document against search_documents would slow every rebuild.
+    sa.Column("seq", sa.BigInteger(), nullable=False),
+    sa.Column("frequencies", ARRAY(sa.Integer()), nullable=False),
+    sa.PrimaryKeyConstraint("term", "seq", postgresql_include=["frequencies"]),
+    sa.Index("ix_search_postings_seq", "seq"),
+)
+
 terms = sa.Table(
     "search_terms",
     metadata,
@@ -100,7 +115,7 @@ vocabulary = sa.Table(
     ),
 )
 
-TABLES = (documents, terms, counters, vocabulary)
+TABLES = (documents, postings, terms, counters, vocabulary)
 DOCUMENTS = "documents"
 
 

@@ -49,6 +49,11 @@ def statistics(backend: PostgresBackend) -> dict[str, Any]:
             "terms": rows("SELECT term, field, documents FROM search_terms"),
             "counters": rows("SELECT name, value FROM search_counters WHERE value <> 0"),
             "vocabulary": rows("SELECT word, documents FROM search_vocabulary"),
+            # A posting whose document is gone shows as one of no document.
+            "postings": rows(
+                "SELECT p.term, coalesce(d.key, ''), p.frequencies FROM search_postings AS p"
+                " LEFT JOIN search_documents AS d ON d.seq = p.seq"
+            ),
         }
 
 
