@@ -10,11 +10,13 @@ match here and not be marked in its snippet, or the reverse. The row holds:
   attachments C, keywords D), so a query can ask for a word in the title (`'word':A`);
 - `terms`, each stem's frequency per field, and `lengths`, each field's number of words, for
   BM25, with the document frequencies and field totals the writer keeps in `search_terms` and
-  `search_counters`;
+  `search_counters`; the same frequencies are also a row per stem in `search_postings`, which
+  relevance reads (only the query's stems), while the writer reads `terms` back to take a
+  replaced document's share out of the statistics;
 - `vocabulary`, the words it lends to did-you-mean (`search_vocabulary` counts documents).
 
 These tables are not the Hub's models (they exist only on PostgreSQL), so they live in their own
-MetaData; migration 0008 creates them and tests/test_migrations.py compares the two.
+MetaData; migrations 0008 and 0011 create them and tests/test_migrations.py compares the two.
 """
 
 from __future__ import annotations
