@@ -121,7 +121,7 @@ class _Writer:
 
 
 class PostgresBackend:
-    """A search index in the Hub's PostgreSQL database (tables made by migrations 0008, 0011)."""
+    """A search index in the Hub's PostgreSQL database (tables made by migrations 0008, 0012)."""
 
     name = "postgres"
 

@@ -16,7 +16,7 @@ match here and not be marked in its snippet, or the reverse. The row holds:
 - `vocabulary`, the words it lends to did-you-mean (`search_vocabulary` counts documents).
 
 These tables are not the Hub's models (they exist only on PostgreSQL), so they live in their own
-MetaData; migrations 0008 and 0011 create them and tests/test_migrations.py compares the two.
+MetaData; migrations 0008 and 0012 create them and tests/test_migrations.py compares the two.
 """
 
 from __future__ import annotations

@@ -4,9 +4,9 @@ A row per stem of each document with its frequency per field, so relevance reads
 stems' postings (from the primary key's index) instead of every match's jsonb of frequencies.
 Filled from the documents already indexed, so no rebuild is needed.
 
-Revision ID: 0011
-Revises: 0010
-Create Date: 2026-12-04 23:40:00
+Revision ID: 0012
+Revises: 0011
+Create Date: 2026-12-05 00:00:00
 
 """
 
@@ -15,8 +15,8 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 # revision identifiers, used by Alembic.
-revision = "0011"
-down_revision = "0010"
+revision = "0012"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 
