@@ -36,6 +36,7 @@ def create_app(config: Mapping[str, Any] | None = None, instance_path: str | Non
     )
     configure(app, config or {})
     register_extensions(app)
+    register_input_cleaning(app)
     register_security(app)
     register_blueprints(app)
     register_search(app)
@@ -53,6 +54,14 @@ def configure(app: Flask, overrides: Mapping[str, Any]) -> None:
     app.config["BASE_URL"] = public_base_url(app.config)
     app.config["ALLOWED_HOSTS"] = allowed_hosts(app.config)
     logging.getLogger("kmrg").setLevel(logging.INFO)
+
+
+def register_input_cleaning(app: Flask) -> None:
+    # Before any route is added, so the bounded id converter serves every `<int:…>`; after the
+    # extensions, whose first hook gives each request its own `g`.
+    from kmrg.inputs import init_inputs
+
+    init_inputs(app)
 
 
 def register_extensions(app: Flask) -> None:

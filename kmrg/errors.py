@@ -6,6 +6,8 @@ from flask import Flask, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from kmrg.inputs import UnreadableInput
+
 MESSAGES = {
     400: (
         "That request could not be understood",
@@ -53,6 +55,10 @@ def init_error_pages(app: Flask) -> None:
         return _render(
             400, "The form had expired or was not sent from the Hub. Reload the page and try again."
         )
+
+    @app.errorhandler(UnreadableInput)
+    def _unreadable_input(error: UnreadableInput):
+        return _render(400, error.description)
 
     @app.errorhandler(HTTPException)
     def _http_error(error: HTTPException):

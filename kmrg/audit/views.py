@@ -11,6 +11,7 @@ from kmrg.audit import blueprint, permissions
 from kmrg.audit.models import AuditEvent
 from kmrg.audit.queries import audit_events_query
 from kmrg.extensions import db
+from kmrg.inputs import page_number
 
 PER_PAGE = 50
 
@@ -32,7 +33,7 @@ def list_events():
     action = action if action in actions else ""
     target_type = target_type if target_type in target_types else ""
     query = audit_events_query(action=action or None, target_type=target_type or None)
-    page = db.paginate(query, per_page=PER_PAGE, error_out=False)
+    page = db.paginate(query, page=page_number(), per_page=PER_PAGE, error_out=False)
     return render_template(
         "audit/list.html",
         page=page,

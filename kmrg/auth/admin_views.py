@@ -12,6 +12,7 @@ from kmrg.auth.queries import pending_applications_for, users_query
 from kmrg.exceptions import PermissionDenied, ValidationError
 from kmrg.extensions import db
 from kmrg.forms import choices
+from kmrg.inputs import page_number
 from kmrg.organisations.queries import get_organisation_by_code, organisation_choices
 
 
@@ -35,7 +36,7 @@ def list_users():
         role=Role(role) if role in Role._value2member_map_ else None,
         text=text or None,
     )
-    page = db.paginate(query, per_page=50, error_out=False)
+    page = db.paginate(query, page=page_number(), per_page=50, error_out=False)
     return render_template(
         "auth/admin/users.html",
         page=page,

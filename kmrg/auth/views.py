@@ -27,7 +27,7 @@ from kmrg.auth.forms import (
 from kmrg.auth.models import ProfileVisibility, User
 from kmrg.exceptions import ValidationError
 from kmrg.extensions import db, limiter
-from kmrg.forms import apply_validation_error
+from kmrg.forms import apply_validation_error, submitted_version
 from kmrg.models import StaleEditError
 from kmrg.organisations.queries import find_organisation_by_label, organisation_choices
 from kmrg.security import safe_next_url
@@ -202,7 +202,7 @@ def account():
                 name=form.name.data,
                 job_title=form.job_title.data or "",
                 profile_visibility=ProfileVisibility(form.profile_visibility.data),
-                expected_version=int(form.version.data or 0),
+                expected_version=submitted_version(form),
             )
         except StaleEditError as error:
             db.session.rollback()

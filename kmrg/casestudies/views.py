@@ -16,6 +16,7 @@ from kmrg.casestudies.models import SECTIONS, CaseStudy, CaseStudyStatus
 from kmrg.exceptions import ValidationError
 from kmrg.extensions import db
 from kmrg.forms import apply_validation_error, choices, submitted_version
+from kmrg.inputs import MAX_ID, bounded_int, page_number
 from kmrg.lessons import queries as lesson_queries
 from kmrg.organisations.models import Province
 from kmrg.service_calls import committing
@@ -49,7 +50,7 @@ def _filters_from_request() -> queries.CaseStudyFilters:
         province=Province(province) if province in Province._value2member_map_ else None,
         category=args.get("category") if args.get("category") in queries.CATEGORIES else None,
         organisation=args.get("organisation") or None,
-        year=int(year) if year.isdigit() and len(year) == 4 else None,
+        year=bounded_int(year, 1000, 9999),
         status=(
             CaseStudyStatus(status)
             if status in CaseStudyStatus._value2member_map_
@@ -64,7 +65,10 @@ def _filters_from_request() -> queries.CaseStudyFilters:
 def list_case_studies():
     filters = _filters_from_request()
     page = db.paginate(
-        queries.case_studies_query(current_user, filters), per_page=PER_PAGE, error_out=False
+        queries.case_studies_query(current_user, filters),
+        page=page_number(),
+        per_page=PER_PAGE,
+        error_out=False,
     )
     return render_template(
         "casestudies/list.html",
@@ -127,13 +131,17 @@ def _data_from(
     return services.CaseStudyData(
         title=form.title.data or "",
         summary=form.summary.data or "",
-        organisation_id=int(organisation) if organisation and organisation.isdigit() else None,
+        organisation_id=bounded_int(organisation, 1, MAX_ID),
         start_year=form.start_year.data,
         end_year=form.end_year.data,
         period_note=form.period_note.data or "",
         sections={name: getattr(form, name).data or "" for name, _label in SECTIONS},
         links=form.links.data or "",
-        theme_ids=[int(value) for value in form.themes.data or [] if str(value).isdigit()],
+        theme_ids=[
+            theme_id
+            for value in form.themes.data or []
+            if (theme_id := bounded_int(value, 1, MAX_ID)) is not None
+        ],
         owners=owner_entries,
     )
 
@@ -252,8 +260,8 @@ def show_history(slug: str):
         abort(404)
     revisions = queries.list_revisions(db.session, case_study)
     comparison = None
-    older_number = request.args.get("from", type=int)
-    newer_number = request.args.get("to", type=int)
+    older_number = bounded_int(request.args.get("from"), 1, MAX_ID)
+    newer_number = bounded_int(request.args.get("to"), 1, MAX_ID)
     if older_number is not None or newer_number is not None:
         older = queries.get_revision(db.session, case_study, older_number or 0)
         newer = queries.get_revision(db.session, case_study, newer_number or 0)

@@ -32,6 +32,7 @@ from kmrg.forms import (
     submitted_version,
     theme_filter_choices,
 )
+from kmrg.inputs import page_number
 from kmrg.organisations.models import Province
 from kmrg.organisations.queries import get_organisation_by_code, organisation_choices
 from kmrg.service_calls import committing
@@ -77,7 +78,7 @@ def list_experts():
         availability=args.get("availability", ""),
     )
     page = directory.search_experts(
-        db.session, filters, current_user, page=args.get("page", 1, type=int), per_page=PER_PAGE
+        db.session, filters, current_user, page=page_number(), per_page=PER_PAGE
     )
     form = ExpertFilterForm(formdata=args)
     form.theme.choices = theme_filter_choices(list_themes(db.session))

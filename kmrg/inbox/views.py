@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from flask import abort, flash, g, has_request_context, redirect, render_template, request, url_for
+from flask import abort, flash, g, has_request_context, redirect, render_template, url_for
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required
 from sqlalchemy.exc import SQLAlchemyError
@@ -17,6 +17,7 @@ from kmrg.experts.queries import get_profile_by_slug
 from kmrg.extensions import db, limiter
 from kmrg.inbox import blueprint, permissions, queries, services
 from kmrg.inbox.forms import ContactExpertForm, ReplyForm
+from kmrg.inputs import page_number
 from kmrg.service_calls import committing
 
 log = logging.getLogger("kmrg.inbox")
@@ -86,9 +87,7 @@ def contact_expert(slug: str):
 @blueprint.route("/inbox/")
 @login_required
 def list_conversations():
-    page = queries.list_conversations(
-        db.session, current_user, page=request.args.get("page", 1, type=int) or 1
-    )
+    page = queries.list_conversations(db.session, current_user, page=page_number())
     return render_template(
         "inbox/list.html", page=page, unread=queries.unread_count(db.session, current_user)
     )

@@ -15,6 +15,8 @@ from typing import Any
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
+from kmrg.inputs import MAX_ID, bounded_int
+
 SOURCE_TYPE_MAX_LENGTH = 40
 PRELOADED = "kmrg.lessons.preloaded_sources"  # session.info key
 
@@ -165,9 +167,10 @@ def preload_sources(session: Session, pairs: Iterable[tuple[str | None, int | No
 def parse_source_key(text: str | None) -> tuple[str, int] | None:
     """Read "case_study:12" as ("case_study", 12); None for anything else."""
     source_type, _, number = (text or "").partition(":")
-    if not source_type or not number.isdigit() or get_source_kind(source_type) is None:
+    source_id = bounded_int(number, 1, MAX_ID)
+    if not source_type or source_id is None or get_source_kind(source_type) is None:
         return None
-    return source_type, int(number)
+    return source_type, source_id
 
 
 def source_key(source_type: str, source_id: int) -> str:

@@ -18,6 +18,7 @@ from kmrg.forms import (
     submitted_version,
     theme_filter_choices,
 )
+from kmrg.inputs import bounded_int, page_number
 from kmrg.lessons import blueprint, permissions, queries, services
 from kmrg.lessons.case_study_source import SOURCE_TYPE as CASE_STUDY
 from kmrg.lessons.forms import (
@@ -60,11 +61,6 @@ def _get_visible_lesson_or_404(lesson_id: int) -> Lesson:
     return lesson
 
 
-def _int_arg(name: str) -> int | None:
-    value = request.args.get(name, "")
-    return int(value) if value.isdigit() else None
-
-
 @blueprint.route("/lessons/")
 def list_lessons():
     filters = queries.LessonFilters(
@@ -72,11 +68,15 @@ def list_lessons():
         province=request.args.get("province", ""),
         category=request.args.get("category", ""),
         organisation=request.args.get("organisation", "").strip()[:20],
-        year=_int_arg("year"),
+        # The filter ends at the next new year, and datetime ends at 9999.
+        year=bounded_int(request.args.get("year"), 1, 9998),
         stage=request.args.get("stage", ""),
     )
     page = db.paginate(
-        queries.lessons_query(filters, current_user), per_page=PER_PAGE, error_out=False
+        queries.lessons_query(filters, current_user),
+        page=page_number(),
+        per_page=PER_PAGE,
+        error_out=False,
     )
     # The SQL narrows; each lesson's own permission check has the final word. It reads each
     # lesson's source: all of the page's in one query per kind, not one query a lesson.

@@ -12,6 +12,7 @@ from kmrg.auth.queries import visible_people_of_organisation
 from kmrg.exceptions import PermissionDenied, ValidationError
 from kmrg.extensions import db
 from kmrg.forms import apply_validation_error, submitted_version
+from kmrg.inputs import page_number
 from kmrg.models import StaleEditError
 from kmrg.organisations import blueprint, permissions, services
 from kmrg.organisations.forms import (
@@ -118,7 +119,9 @@ def admin_list_organisations():
     _require_manager()
     form = OrganisationSearchForm(formdata=request.args)
     text = " ".join((form.q.data or "").split())[:100]
-    page = db.paginate(_admin_organisations_query(text), per_page=PER_PAGE, error_out=False)
+    page = db.paginate(
+        _admin_organisations_query(text), page=page_number(), per_page=PER_PAGE, error_out=False
+    )
     return render_template("organisations/admin/list.html", page=page, form=form, q=text)
 
 

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.datastructures import MultiDict
 
+from kmrg.inputs import MAX_ID, bounded_int
 from kmrg.pagination import PageNumbers
 from kmrg.search.backend import Hit, Matches, SearchOptions, Sort
 from kmrg.search.facets import (
@@ -100,7 +101,7 @@ def read_search_request(args: MultiDict[str, str]) -> SearchRequest:
         text=args.get("q", ""),
         filters={name: args.getlist(name) for name in facet_names if name in args},
         sort=Sort(sort) if sort in set(Sort) else Sort.RELEVANCE,
-        page=args.get("page", 1, type=int) or 1,
+        page=bounded_int(args.get("page"), 1, MAX_ID) or 1,
     )
 
 

@@ -17,6 +17,8 @@ from typing import Any
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
+from kmrg.inputs import bounded_int
+
 
 class Audience(StrEnum):
     """Who may find a document at all; each area's permissions check the page shown again."""
@@ -237,7 +239,8 @@ def _type_labels(_session: Session, values: Collection[str]) -> dict[str, str]:
 
 def _normalise_year(typed: str) -> str | None:
     typed = typed.strip()
-    return typed if len(typed) == 4 and typed.isdigit() else None
+    year = bounded_int(typed, 1000, 9999) if len(typed) == 4 else None
+    return str(year) if year is not None else None
 
 
 def _year_labels(_session: Session, values: Collection[str]) -> dict[str, str]:
