@@ -13,7 +13,7 @@ kept), or it worked (commit, then redirect). Writing that once keeps the views t
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -26,22 +26,31 @@ from kmrg.extensions import db
 from kmrg.forms import apply_validation_error
 from kmrg.models import StaleEditError
 
+# What a one-button action says when the record moved on under it (a double click, or two people
+# acting at once) and the view has nothing more precise to say.
+STALE_ACTION = "This was changed by someone else meanwhile, so nothing was done. Here it is now."
+
 
 @dataclass
 class ServiceCall:
-    """What became of one service call: `succeeded` once its change has committed."""
+    """What became of one service call: committed (`succeeded`), or refused as out of date."""
 
     succeeded: bool = False
+    stale: bool = False
 
 
 @contextmanager
-def committing(form: FlaskForm | None = None, *, stale_message: str = "") -> Iterator[ServiceCall]:
+def committing(
+    form: FlaskForm | None = None, *, stale_message: str | Callable[[], str] = ""
+) -> Iterator[ServiceCall]:
     """Run the block's service call and commit it, or roll back and say why on `form`.
 
     PermissionDenied aborts with 403. A ValidationError lands beside its field on `form`; without
     a form (a one-button action) its message is flashed as an error. A stale edit, refused by the
     service or caught by the version column at commit time, adds `stale_message` to the form's
-    errors (without either, it propagates).
+    errors (with a form but no message, it propagates); without a form it marks the call `stale`
+    and flashes `stale_message` (or STALE_ACTION), so the view shows the record as it now is. A
+    callable message is called after the rollback, when the record reads as it now is.
     """
     call = ServiceCall()
     try:
@@ -58,8 +67,13 @@ def committing(form: FlaskForm | None = None, *, stale_message: str = "") -> Ite
             apply_validation_error(form, error)
     except (StaleEditError, StaleDataError):
         db.session.rollback()
-        if form is None or not stale_message:
+        if form is not None and not stale_message:
             raise
-        form.form_errors.append(stale_message)
+        message = stale_message() if callable(stale_message) else stale_message
+        if form is not None:
+            form.form_errors.append(message)
+        else:
+            call.stale = True
+            flash(message or STALE_ACTION, "info")
     else:
         call.succeeded = True

@@ -6,13 +6,14 @@ import pytest
 from flask import get_flashed_messages
 from flask_wtf import FlaskForm
 from sqlalchemy import select
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import Forbidden
 from wtforms import StringField
 
 from kmrg.exceptions import PermissionDenied, ValidationError
 from kmrg.extensions import db
 from kmrg.models import StaleEditError
-from kmrg.service_calls import committing
+from kmrg.service_calls import STALE_ACTION, committing
 from kmrg.themes.models import Theme
 
 
@@ -92,3 +93,24 @@ def test_a_stale_edit_keeps_the_form_and_says_so(request_context):
 def test_a_stale_edit_without_a_message_propagates(request_context):
     with pytest.raises(StaleEditError), committing(NameForm()):
         raise StaleEditError("old version")
+
+
+def test_a_stale_one_button_action_is_flashed_not_raised(request_context):
+    # The version column caught two clicks at once: the second one's UPDATE matched no row.
+    with committing() as call:
+        add_theme("Second click")
+        raise StaleDataError("UPDATE statement on table 'themes' expected to update 1 row(s)")
+    assert not call.succeeded
+    assert call.stale
+    assert get_flashed_messages(with_categories=True) == [("info", STALE_ACTION)]
+    assert theme_names() == []
+
+
+def test_a_stale_one_button_action_says_what_the_view_reads_after_the_rollback(request_context):
+    add_theme("Committed first")
+    db.session.commit()
+    with committing(stale_message=lambda: f"Already there: {', '.join(theme_names())}.") as call:
+        add_theme("Rolled back")
+        raise StaleEditError("old version")
+    assert call.stale
+    assert get_flashed_messages() == ["Already there: Committed first."]

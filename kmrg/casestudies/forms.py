@@ -101,10 +101,13 @@ class ReturnForm(FlaskForm):
         description="What should change before it can be published. The author sees this.",
         render_kw={"rows": 5},
     )
+    # The version the page was shown with: a repeated or overtaken click changes nothing.
+    version = HiddenField()
     submit = SubmitField("Return for changes")
 
 
 class CaseStudyActionForm(FlaskForm):
-    """A one-button form (submit, publish, archive): only its CSRF token matters."""
+    """A one-button form (submit, publish, archive): its CSRF token and the page's version."""
 
+    version = HiddenField()
     submit = SubmitField()

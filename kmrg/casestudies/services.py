@@ -260,8 +260,23 @@ def update_case_study(
     return True
 
 
-def submit_case_study(session: Session, actor: Any, case_study: CaseStudy) -> None:
-    """Send a draft to the organisation's champions for review."""
+def _check_still_current(case_study: CaseStudy, expected_version: int | None) -> None:
+    # Checked before the permission: a button from a page that is out of date (a double click,
+    # or two reviewers at once) was meant for a state that has passed, so nothing is done and the
+    # person is shown the case study as it now is, not told they may not do what was already done.
+    if expected_version is not None and case_study.version != expected_version:
+        raise StaleEditError("The case study changed since the page was shown.")
+
+
+def submit_case_study(
+    session: Session, actor: Any, case_study: CaseStudy, *, expected_version: int | None = None
+) -> None:
+    """Send a draft to the organisation's champions for review.
+
+    Like every workflow step, raises StaleEditError when `expected_version` is given and the
+    case study's version is another.
+    """
+    _check_still_current(case_study, expected_version)
     if not permissions.can_submit_case_study(actor, case_study):
         raise PermissionDenied("Only a draft's author or a reviewer submits it.")
     missing = [label for name, label in SECTIONS if not getattr(case_study, name).strip()]
@@ -285,8 +300,11 @@ def submit_case_study(session: Session, actor: Any, case_study: CaseStudy) -> No
     session.flush()
 
 
-def publish_case_study(session: Session, actor: Any, case_study: CaseStudy) -> None:
+def publish_case_study(
+    session: Session, actor: Any, case_study: CaseStudy, *, expected_version: int | None = None
+) -> None:
     """Publish a submitted case study, naming its reviewer and the date."""
+    _check_still_current(case_study, expected_version)
     if not permissions.can_publish_case_study(actor, case_study):
         raise PermissionDenied("Only a champion of the organisation or an administrator publishes.")
     now = utcnow()
@@ -301,8 +319,16 @@ def publish_case_study(session: Session, actor: Any, case_study: CaseStudy) -> N
     session.flush()
 
 
-def return_case_study(session: Session, actor: Any, case_study: CaseStudy, comments: str) -> None:
+def return_case_study(
+    session: Session,
+    actor: Any,
+    case_study: CaseStudy,
+    comments: str,
+    *,
+    expected_version: int | None = None,
+) -> None:
     """Send a submitted case study back to its author with comments they will see."""
+    _check_still_current(case_study, expected_version)
     if not permissions.can_return_case_study(actor, case_study):
         raise PermissionDenied("Only a champion of the organisation or an administrator reviews.")
     comments = (comments or "").strip()
@@ -340,8 +366,11 @@ def _tell_author(
     )
 
 
-def archive_case_study(session: Session, actor: Any, case_study: CaseStudy) -> None:
+def archive_case_study(
+    session: Session, actor: Any, case_study: CaseStudy, *, expected_version: int | None = None
+) -> None:
     """Take a published case study out of circulation; it stays for its organisation."""
+    _check_still_current(case_study, expected_version)
     if not permissions.can_archive_case_study(actor, case_study):
         raise PermissionDenied("Only a champion of the organisation or an administrator archives.")
     case_study.status = CaseStudyStatus.ARCHIVED

@@ -200,8 +200,8 @@ def show_case_study(slug: str):
         owners=owners,
         hidden_owners=hidden_owners,
         files=attachments.files_for(db.session, current_user, case_study),
-        action_form=CaseStudyActionForm(),
-        return_form=ReturnForm(),
+        action_form=CaseStudyActionForm(version=str(case_study.version)),
+        return_form=ReturnForm(version=str(case_study.version)),
         can=permissions,
         **lesson_queries.source_lessons_context(
             db.session, "case_study", case_study.id, current_user
@@ -276,6 +276,26 @@ def show_history(slug: str):
     )
 
 
+# What each workflow step leaves behind, to recognise a step that was already taken.
+_ACTION_RESULTS = {
+    "submit": (CaseStudyStatus.SUBMITTED, "submitted for review"),
+    "publish": (CaseStudyStatus.PUBLISHED, "published"),
+    "return": (CaseStudyStatus.DRAFT, "returned to its author"),
+    "archive": (CaseStudyStatus.ARCHIVED, "archived"),
+}
+
+
+def _overtaken_message(case_study: CaseStudy, action: str) -> str:
+    """Say why a workflow button did nothing, reading the case study as it now is."""
+    status, done = _ACTION_RESULTS.get(action, (None, ""))
+    if status is not None and case_study.status is status:
+        return f"This case study was already {done}. Here it is as it is now."
+    return (
+        "This case study was changed by someone else meanwhile, so nothing was done. "
+        "Here it is as it is now."
+    )
+
+
 def _workflow_action(slug: str, action: str):
     case_study = _get_case_study_or_404(slug)
     form = ReturnForm() if action == "return" else CaseStudyActionForm()
@@ -283,23 +303,37 @@ def _workflow_action(slug: str, action: str):
         abort(400)
     if action == "return" and form.errors.keys() - {"comments"}:
         abort(400)
-    with committing() as call:
+    # A form without a version (not from the Hub's own page) is checked only by the version column.
+    version = submitted_version(form) if form.version.data else None
+    with committing(stale_message=lambda: _overtaken_message(case_study, action)) as call:
         if action == "submit":
-            services.submit_case_study(db.session, current_user, case_study)
+            services.submit_case_study(
+                db.session, current_user, case_study, expected_version=version
+            )
             message = "Submitted for review. A KM champion of your organisation will review it."
         elif action == "publish":
-            services.publish_case_study(db.session, current_user, case_study)
+            services.publish_case_study(
+                db.session, current_user, case_study, expected_version=version
+            )
             message = "Published: everyone can now read it, and it is in search and the feed."
         elif action == "return":
             services.return_case_study(
-                db.session, current_user, case_study, form.comments.data or ""
+                db.session,
+                current_user,
+                case_study,
+                form.comments.data or "",
+                expected_version=version,
             )
             message = "Returned to the author with your comments."
         else:
-            services.archive_case_study(db.session, current_user, case_study)
+            services.archive_case_study(
+                db.session, current_user, case_study, expected_version=version
+            )
             message = "Archived: it is no longer public."
     if call.succeeded:
         flash(message, "success")
+    if call.stale and not permissions.can_view_case_study(current_user, case_study):
+        return redirect(url_for("casestudies.list_case_studies"))
     return redirect(url_for("casestudies.show_case_study", slug=case_study.slug))
 
 

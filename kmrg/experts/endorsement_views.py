@@ -118,15 +118,16 @@ def _act_on_endorsement(slug: str, endorsement_id: int) -> tuple[ExpertProfile, 
 @login_required
 def hide_endorsement(slug: str, endorsement_id: int):
     profile, endorsement = _act_on_endorsement(slug, endorsement_id)
-    with committing():
+    with committing() as call:
         endorsements.hide_endorsement(db.session, current_user, endorsement)
-    name = endorsement.endorser.name
-    who = (
-        "only you see it"
-        if permissions.can_see_hidden_endorsements(current_user, profile)
-        else "only the expert sees it"
-    )
-    flash(f"{name}’s endorsement is hidden: {who}, and it counts for nothing.", "success")
+    if call.succeeded:
+        name = endorsement.endorser.name
+        who = (
+            "only you see it"
+            if permissions.can_see_hidden_endorsements(current_user, profile)
+            else "only the expert sees it"
+        )
+        flash(f"{name}’s endorsement is hidden: {who}, and it counts for nothing.", "success")
     return redirect(_endorsements_url(profile))
 
 
@@ -134,10 +135,10 @@ def hide_endorsement(slug: str, endorsement_id: int):
 @login_required
 def show_endorsement(slug: str, endorsement_id: int):
     profile, endorsement = _act_on_endorsement(slug, endorsement_id)
-    with committing():
+    with committing() as call:
         endorsements.show_endorsement(db.session, current_user, endorsement)
-    name = endorsement.endorser.name
-    flash(f"{name}’s endorsement is shown again.", "success")
+    if call.succeeded:
+        flash(f"{endorsement.endorser.name}’s endorsement is shown again.", "success")
     return redirect(_endorsements_url(profile))
 
 
@@ -146,7 +147,8 @@ def show_endorsement(slug: str, endorsement_id: int):
 def withdraw_endorsement(slug: str, endorsement_id: int):
     profile, endorsement = _act_on_endorsement(slug, endorsement_id)
     area = endorsement.area_name
-    with committing():
+    with committing() as call:
         endorsements.withdraw_endorsement(db.session, current_user, endorsement)
-    flash(f"Your endorsement of {profile.name} for {area} is withdrawn.", "success")
+    if call.succeeded:
+        flash(f"Your endorsement of {profile.name} for {area} is withdrawn.", "success")
     return redirect(_endorsements_url(profile))

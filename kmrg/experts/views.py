@@ -310,9 +310,10 @@ def delete_expert(slug: str):
         if not form.validate_on_submit():
             abort(400)
         name = profile.name
-        with committing():
+        with committing() as call:
             services.delete_expert_profile(db.session, current_user, profile)
-        flash(f"{name}’s expert profile is removed.", "success")
+        if call.succeeded:
+            flash(f"{name}’s expert profile is removed.", "success")
         return redirect(url_for("experts.list_experts"))
     return _render("experts/delete.html", profile=profile, action_form=form)
 
@@ -323,9 +324,10 @@ def confirm_expert(slug: str):
     profile = _get_visible_profile_or_404(slug)
     if not ExpertActionForm().validate_on_submit():
         abort(400)
-    with committing():
+    with committing() as call:
         services.confirm_expert_profile(db.session, current_user, profile)
-    flash("Thank you: your profile is confirmed as current.", "success")
+    if call.succeeded:
+        flash("Thank you: your profile is confirmed as current.", "success")
     return redirect(url_for("experts.show_expert", slug=profile.slug))
 
 
