@@ -24,6 +24,7 @@ from kmrg.markdown import render_markdown
 from kmrg.models import StaleEditError, utcnow
 from kmrg.notifications import send_after_commit
 from kmrg.organisations.models import Organisation
+from kmrg.slugs import add_with_free_slug
 from kmrg.text import slugify
 from kmrg.themes.models import Theme
 
@@ -120,23 +121,6 @@ def _themes_for(
     return sorted(themes, key=lambda theme: theme.name)
 
 
-def _unique_slug(session: Session, title: str) -> str:
-    base = slugify(title) or "case-study"
-    taken = set(
-        session.scalars(
-            select(CaseStudy.slug).where(
-                (CaseStudy.slug == base) | CaseStudy.slug.like(f"{base}-%")
-            )
-        )
-    )
-    if base not in taken:
-        return base
-    number = 2
-    while f"{base}-{number}" in taken:
-        number += 1
-    return f"{base}-{number}"
-
-
 def _apply(session: Session, case_study: CaseStudy, data: CaseStudyData) -> None:
     case_study.title = _clean_title(data.title)
     case_study.summary = _clean_summary(data.summary)
@@ -204,10 +188,8 @@ def create_case_study(session: Session, actor: Any, data: CaseStudyData) -> Case
     # modified-check below, losing the revision.
     with session.no_autoflush:
         _apply(session, case_study, data)
-    case_study.slug = _unique_slug(session, case_study.title)
     case_study.updated_at = utcnow()
-    session.add(case_study)
-    session.flush()
+    add_with_free_slug(session, case_study, slugify(case_study.title) or "case-study")
     _record_revision(session, actor, case_study)
     record_event(session, actor, "case_study.created", case_study)
     return case_study

@@ -36,6 +36,7 @@ from kmrg.markdown import render_markdown
 from kmrg.models import StaleEditError, utcnow
 from kmrg.notifications import send_after_commit
 from kmrg.organisations.models import Organisation, Province
+from kmrg.slugs import add_with_free_slug
 from kmrg.text import slugify
 from kmrg.themes.models import Theme
 
@@ -94,21 +95,9 @@ class ExternalPerson:
     organisation: Organisation | None = None
 
 
-def _unique_slug(session: Session, name: str) -> str:
+def _add_with_slug(session: Session, profile: ExpertProfile, name: str) -> None:
     base = slugify(name) or "expert"
-    taken = set(
-        session.scalars(
-            select(ExpertProfile.slug).where(
-                (ExpertProfile.slug == base) | ExpertProfile.slug.like(f"{base}-%")
-            )
-        )
-    )
-    if base not in taken and base not in RESERVED_SLUGS:
-        return base
-    number = 2
-    while f"{base}-{number}" in taken:
-        number += 1
-    return f"{base}-{number}"
+    add_with_free_slug(session, profile, base, reserved=RESERVED_SLUGS, field="name")
 
 
 def _clean_expertise(entries: Sequence[ExpertiseEntry]) -> list[Expertise]:
@@ -207,11 +196,10 @@ def create_expert_profile(session: Session, actor: Any, details: ProfileDetails)
     existing = session.scalar(select(ExpertProfile.id).where(ExpertProfile.user_id == actor.id))
     if existing is not None:
         raise PermissionDenied("You already have an expert profile; edit it instead.")
-    profile = ExpertProfile(user=actor, slug=_unique_slug(session, actor.name))
+    profile = ExpertProfile(user=actor)
     _apply(profile, details)
     profile.confirmed_at = utcnow()
-    session.add(profile)
-    session.flush()
+    _add_with_slug(session, profile, actor.name)
     record_event(session, actor, "expert_profile.created", profile)
     return profile
 
@@ -300,10 +288,8 @@ def create_external_profile(
     profile = ExpertProfile(managed_by=actor, consent_note="")
     _apply_person(session, profile, person)
     _apply(profile, details)
-    profile.slug = _unique_slug(session, profile.external_name)
     profile.confirmed_at = utcnow()
-    session.add(profile)
-    session.flush()
+    _add_with_slug(session, profile, profile.external_name)
     record_event(session, actor, "expert_profile.external_created", profile)
     return profile
 

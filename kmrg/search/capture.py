@@ -48,6 +48,11 @@ def _queue_changed_documents(session: Session, _flush_context: UOWTransaction) -
 
 @event.listens_for(Session, "after_commit")
 def _nudge_indexer(session: Session) -> None:
+    # SQLAlchemy reports a savepoint's release and rollback as a commit and a rollback too; only
+    # the transaction's own end matters here (an inline indexer waiting on the transaction's own
+    # write lock would wait forever).
+    if session.in_nested_transaction():
+        return
     if session.info.pop(QUEUED_FLAG, False) and has_app_context():
         pipeline = current_app.extensions.get(PIPELINE_KEY)
         if pipeline is not None:
@@ -56,4 +61,6 @@ def _nudge_indexer(session: Session) -> None:
 
 @event.listens_for(Session, "after_rollback")
 def _forget_queued(session: Session) -> None:
+    if session.in_nested_transaction():
+        return
     session.info.pop(QUEUED_FLAG, None)

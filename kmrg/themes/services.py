@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from kmrg.audit.services import record_event
@@ -67,8 +68,18 @@ def create_theme(session: Session, actor: Any, name: str, description: str = "")
     if session.scalar(select(Theme.id).where(Theme.slug == slug)):
         raise ValidationError("A theme with a very similar name already exists.", "name")
     theme = Theme(name=name, slug=slug, description=description.strip())
-    session.add(theme)
-    session.flush()
+    try:
+        # In a savepoint: another administrator may add the same theme between the check above
+        # and this insert (PostgreSQL lets both see it missing); they are told as if it had been
+        # there when they checked.
+        with session.begin_nested():
+            session.add(theme)
+            session.flush()
+    except IntegrityError:
+        clash = select(Theme.id).where((Theme.slug == slug) | (Theme.name == name))
+        if session.scalar(clash) is None:
+            raise
+        raise ValidationError(f"There is already a theme called {name}.", "name") from None
     record_event(session, actor, "theme.created", theme)
     return theme
 
