@@ -8,6 +8,7 @@ from flask_wtf import FlaskForm
 from wtforms.fields.choices import SelectChoice
 
 from kmrg.exceptions import ValidationError
+from kmrg.inputs import MAX_ID, bounded_int
 from kmrg.organisations.models import Province
 
 
@@ -27,10 +28,9 @@ def choices(pairs: Iterable[tuple[str, str]]) -> list[SelectChoice]:
 
 def submitted_version(form: FlaskForm) -> int:
     """Return the record version a form was rendered with (-1, never a real one, if tampered)."""
-    try:
-        return int(form.version.data or "")
-    except (AttributeError, ValueError):
-        return -1
+    field = getattr(form, "version", None)
+    version = bounded_int(getattr(field, "data", None), 1, MAX_ID)
+    return -1 if version is None else version
 
 
 def theme_filter_choices(themes: Iterable[object]) -> list[SelectChoice]:
