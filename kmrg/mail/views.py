@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from kmrg.extensions import db
+from kmrg.inputs import page_number
 from kmrg.mail import blueprint, permissions, services
 from kmrg.mail.forms import RetryMessageForm
 from kmrg.mail.models import MailMessage, MailStatus
@@ -48,7 +49,9 @@ def list_messages():
     status = request.args.get("status", "")
     # Only a real status filters; anything else shows every message.
     chosen = MailStatus(status) if status in MailStatus._value2member_map_ else None
-    page = db.paginate(mail_messages_query(chosen), per_page=PER_PAGE, error_out=False)
+    page = db.paginate(
+        mail_messages_query(chosen), page=page_number(), per_page=PER_PAGE, error_out=False
+    )
     return render_template(
         "mail/admin/list.html", page=page, status=chosen, statuses=list(MailStatus)
     )
