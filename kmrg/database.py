@@ -25,6 +25,16 @@ SQLITE_BUSY_TIMEOUT_MS = 15_000
 _write_intent: ContextVar[bool | None] = ContextVar("kmrg_write_intent", default=None)
 
 
+def ends_a_savepoint(session: Session) -> bool:
+    """Tell whether an after_commit or after_rollback event ends a savepoint, not the transaction.
+
+    SQLAlchemy reports a savepoint's release and rollback as a commit and a rollback. Work that
+    must wait for the real commit (indexing, mail, extraction, each on another connection) would
+    otherwise run before the rows it needs are visible, or wait on the transaction's own lock.
+    """
+    return session.in_nested_transaction()
+
+
 def transaction_will_write() -> bool:
     """Tell whether a transaction starting now should take the write lock up front.
 

@@ -23,6 +23,8 @@ from kmrg.experts.models import ExpertProfile
 from kmrg.extensions import db
 from kmrg.inbox.models import Conversation
 from kmrg.lessons.models import Lesson
+from kmrg.mail.models import MailMessage
+from kmrg.mail.services import queue_message
 from kmrg.security import PRIVATE_PATHS
 from kmrg.themes.models import Theme
 from tests.conftest import _created_apps, empty_database, make_app
@@ -43,6 +45,10 @@ def _paths(app: Flask, session: Session) -> dict[str, str]:
         select(CaseStudy).where(CaseStudy.status == CaseStudyStatus.PUBLISHED)
     ).first()
     attachment = session.scalars(select(Attachment)).first()
+    message_id = session.scalars(select(MailMessage.id)).first()
+    if message_id is None:
+        message_id = queue_message(session, "someone@example.org", "Stored", "A message.").id
+        session.commit()
     values = {
         "code": "BUF",
         "user_id": session.scalars(select(User.id)).first(),
@@ -50,6 +56,7 @@ def _paths(app: Flask, session: Session) -> dict[str, str]:
         "conversation_id": session.scalars(select(Conversation.id)).first(),
         "attachment_id": attachment.id,
         "display_name": attachment.display_name,
+        "message_id": message_id,
         "token": "not-a-real-token",
     }
     slugs = {

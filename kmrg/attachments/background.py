@@ -31,7 +31,7 @@ from kmrg.attachments.queries import pending_extractions
 from kmrg.attachments.sandbox import Limits, run_sandboxed
 from kmrg.attachments.services import record_extraction, start_extraction
 from kmrg.attachments.storage import blob_path
-from kmrg.database import read_only_transactions, write_transactions
+from kmrg.database import ends_a_savepoint, read_only_transactions, write_transactions
 from kmrg.extensions import db
 
 log = logging.getLogger("kmrg.attachments")
@@ -192,6 +192,8 @@ def _note_pending(session: Session, _flush_context: UOWTransaction) -> None:
 
 @event.listens_for(Session, "after_commit")
 def _nudge_extractor(session: Session) -> None:
+    if ends_a_savepoint(session):
+        return
     if session.info.pop(_PENDING_FLAG, False) and has_app_context():
         extractor = current_app.extensions.get(EXTENSION_KEY)
         if extractor is not None:
@@ -200,6 +202,8 @@ def _nudge_extractor(session: Session) -> None:
 
 @event.listens_for(Session, "after_rollback")
 def _forget_pending(session: Session) -> None:
+    if ends_a_savepoint(session):
+        return
     session.info.pop(_PENDING_FLAG, None)
 
 

@@ -20,7 +20,7 @@ from flask import current_app, has_app_context
 from sqlalchemy import Engine, event, select, update
 from sqlalchemy.orm import Session, UOWTransaction
 
-from kmrg.database import write_transactions
+from kmrg.database import ends_a_savepoint, write_transactions
 from kmrg.extensions import db
 from kmrg.mail.models import MailMessage, MailStatus
 from kmrg.mail.transport import MailError, send_mail
@@ -182,6 +182,8 @@ def _note_queued_messages(session: Session, _flush_context: UOWTransaction) -> N
 
 @event.listens_for(Session, "after_commit")
 def _deliver_queued_messages(session: Session) -> None:
+    if ends_a_savepoint(session):
+        return
     message_ids = session.info.pop(QUEUED_IDS_KEY, None)
     if not message_ids or not has_app_context():
         return
@@ -195,4 +197,6 @@ def _deliver_queued_messages(session: Session) -> None:
 
 @event.listens_for(Session, "after_rollback")
 def _forget_queued_messages(session: Session) -> None:
+    if ends_a_savepoint(session):
+        return
     session.info.pop(QUEUED_IDS_KEY, None)

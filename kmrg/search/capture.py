@@ -12,6 +12,7 @@ from flask import current_app, has_app_context
 from sqlalchemy import event, insert
 from sqlalchemy.orm import Session, UOWTransaction
 
+from kmrg.database import ends_a_savepoint
 from kmrg.models import utcnow
 from kmrg.search.models import SearchQueueEntry
 from kmrg.search.registry import registry
@@ -48,10 +49,7 @@ def _queue_changed_documents(session: Session, _flush_context: UOWTransaction) -
 
 @event.listens_for(Session, "after_commit")
 def _nudge_indexer(session: Session) -> None:
-    # SQLAlchemy reports a savepoint's release and rollback as a commit and a rollback too; only
-    # the transaction's own end matters here (an inline indexer waiting on the transaction's own
-    # write lock would wait forever).
-    if session.in_nested_transaction():
+    if ends_a_savepoint(session):
         return
     if session.info.pop(QUEUED_FLAG, False) and has_app_context():
         pipeline = current_app.extensions.get(PIPELINE_KEY)
@@ -61,6 +59,6 @@ def _nudge_indexer(session: Session) -> None:
 
 @event.listens_for(Session, "after_rollback")
 def _forget_queued(session: Session) -> None:
-    if session.in_nested_transaction():
+    if ends_a_savepoint(session):
         return
     session.info.pop(QUEUED_FLAG, None)

@@ -237,3 +237,20 @@ def test_send_queued_command_delivers_due_mail_and_prunes_old_mail(
     assert [r.message["Subject"] for r in smtp_server.handler.received] == ["Due"]
     remaining = {m.subject: m.status for m in _messages(session)}
     assert remaining == {"Recent": status, "Due": MailStatus.SENT}
+
+
+def test_a_savepoint_ending_neither_sends_nor_forgets_the_transactions_mail(app, session, outbox):
+    # SQLAlchemy reports a savepoint's release as a commit: sending then would mail about a change
+    # that may still roll back, and a savepoint's rollback must not drop the outer queue.
+    queue_message(session, "first@example.org", "First", "Queued before the savepoint.")
+    with session.begin_nested():
+        queue_message(session, "second@example.org", "Second", "Queued inside it.")
+    assert outbox == []
+    savepoint = session.begin_nested()
+    queue_message(session, "third@example.org", "Third", "Rolled back with its savepoint.")
+    savepoint.rollback()
+    assert outbox == []
+
+    session.commit()
+
+    assert sorted(m["To"] for m in outbox) == ["first@example.org", "second@example.org"]
