@@ -24,6 +24,10 @@ class DamagedArchive(Exception):
     """A part cannot be read as the archive describes it (bad offsets, bad data, bad checksum)."""
 
 
+class UnsupportedCompression(DamagedArchive):
+    """A part is compressed other than stored or deflated, which Office and ODF files never are."""
+
+
 class BudgetExceeded(Exception):
     """A part inflated past its declared size, or past the bytes allowed for the whole archive."""
 
@@ -70,10 +74,10 @@ def inflate_part(
     Every chunk is charged to `budget` (BudgetExceeded when it runs out). `strict` (validation)
     also refuses a part that inflates past its declared size, ends short of it, or fails its
     CRC: an honest archive never does. Raises DamagedArchive for unreadable data, and
-    NotImplementedError for compression other than stored or deflated.
+    UnsupportedCompression (a DamagedArchive) for compression other than stored or deflated.
     """
     if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
-        raise NotImplementedError(f"{info.filename}: compression method {info.compress_type}")
+        raise UnsupportedCompression(f"{info.filename}: compression method {info.compress_type}")
     view = memoryview(data)
     start = _data_offset(view, info)
     end = start + info.compress_size

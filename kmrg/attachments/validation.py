@@ -241,7 +241,7 @@ def check_zip_contents(data: bytes, entries: list[zipfile.ZipInfo]) -> None:
                 pass
     except BudgetExceeded as error:
         raise _refused_packing() from error
-    except (DamagedArchive, NotImplementedError) as error:
+    except DamagedArchive as error:  # UnsupportedCompression too, though refused earlier
         raise ValidationError("That file is damaged and cannot be read.", FIELD) from error
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import zipfile
 
 import pytest
@@ -236,3 +237,16 @@ def test_long_names_are_shortened_keeping_the_extension():
 def test_clean_names_have_no_separators_or_control_characters(name):
     cleaned = clean_file_name(name)
     assert not set(cleaned) & {"/", "\\", "\x00", "\u202e"}
+
+
+def test_a_docx_compressed_other_than_deflate_is_refused():
+    # Office never writes bzip2 parts; the streaming inflater reads stored and deflated only.
+    rewritten = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(files.make_docx("Revenue words"))) as original,
+        zipfile.ZipFile(rewritten, "w", compression=zipfile.ZIP_BZIP2) as bzipped,
+    ):
+        for info in original.infolist():
+            bzipped.writestr(info.filename, original.read(info))
+
+    assert "a kind of compression the Hub refuses" in refusal(rewritten.getvalue(), "b.docx")
