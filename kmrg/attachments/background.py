@@ -14,12 +14,9 @@ extraction at a time per machine, so the web workers share the CPU with at most 
 
 from __future__ import annotations
 
-import fcntl
 import logging
 import os
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 from flask import Flask, current_app, has_app_context
@@ -33,31 +30,13 @@ from kmrg.attachments.services import record_extraction, start_extraction
 from kmrg.attachments.storage import blob_path
 from kmrg.database import ends_a_savepoint, read_only_transactions, write_transactions
 from kmrg.extensions import db
+from kmrg.locks import exclusive_file_lock
 
 log = logging.getLogger("kmrg.attachments")
 EXTENSION_KEY = "kmrg.attachments.extraction"
 MODES = ("background", "worker", "inline")
 BATCH = 20
 _PENDING_FLAG = "kmrg.attachments.pending"
-
-
-@contextmanager
-def extractor_lock(path: Path, *, blocking: bool) -> Iterator[bool]:
-    """Hold the one-extraction-at-a-time file lock; yield whether it was acquired."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
-    try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX if blocking else fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            yield False
-            return
-        try:
-            yield True
-        finally:
-            fcntl.flock(fd, fcntl.LOCK_UN)
-    finally:
-        os.close(fd)
 
 
 class Extractor:
@@ -91,7 +70,7 @@ class Extractor:
         `wait_for_lock`): it will find these too.
         """
         done = 0
-        with extractor_lock(self.lock_path, blocking=wait_for_lock) as acquired:
+        with exclusive_file_lock(self.lock_path, blocking=wait_for_lock) as acquired:
             if not acquired:
                 return 0
             with Session(db.engine) as session:

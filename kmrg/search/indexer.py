@@ -7,12 +7,9 @@ then are the rows deleted. A process that dies in between leaves the rows to be 
 
 from __future__ import annotations
 
-import fcntl
 import logging
-import os
 from collections import defaultdict
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +18,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from kmrg.database import read_only_transactions, write_transactions
+from kmrg.locks import exclusive_file_lock
 from kmrg.search.backend import SearchBackend
 from kmrg.search.models import SearchQueueEntry
 from kmrg.search.registry import DocumentType, SearchDocument, SearchRegistry, document_key
@@ -30,23 +28,9 @@ log = logging.getLogger("kmrg.search")
 BATCH_SIZE = 500
 
 
-@contextmanager
-def indexer_lock(directory: Path, *, blocking: bool) -> Iterator[bool]:
-    """Hold the one-indexer-at-a-time file lock; yield whether it was acquired."""
-    directory.mkdir(parents=True, exist_ok=True)
-    fd = os.open(directory / "indexer.lock", os.O_RDWR | os.O_CREAT, 0o600)
-    try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX if blocking else fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            yield False
-            return
-        try:
-            yield True
-        finally:
-            fcntl.flock(fd, fcntl.LOCK_UN)
-    finally:
-        os.close(fd)
+def indexer_lock(directory: Path, *, blocking: bool) -> AbstractContextManager[bool]:
+    """Hold the one-indexer-at-a-time lock of an index folder; yield whether it was acquired."""
+    return exclusive_file_lock(directory / "indexer.lock", blocking=blocking)
 
 
 def build_documents(
