@@ -184,7 +184,7 @@ def document_row(document: SearchDocument) -> Row:
         f"{tsquery_lexeme(term)}:{','.join(dict.fromkeys(places))}"
         for term, places in positions.items()
     )
-    words = document_vocabulary(document.title, document.summary)
+    words = document_vocabulary(document.title, document.summary, document.keywords)
     values = {
         "key": document.key,
         "doc_type": document.doc_type,

@@ -82,7 +82,9 @@ class _Writer:
             "keywords": document.keywords,
             "facets": ",".join(document.facet_terms()),
             "date": document.date.toordinal() if document.date else 0,
-            "vocabulary": " ".join(document_vocabulary(document.title, document.summary)),
+            "vocabulary": " ".join(
+                document_vocabulary(document.title, document.summary, document.keywords)
+            ),
         }
         fields["lengths"] = packed_lengths(
             [len(TOKEN.findall(fields[name])) for name in TEXT_FIELDS]

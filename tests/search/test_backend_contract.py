@@ -353,15 +353,17 @@ def test_limit_zero_counts_only(backend):
 # -- corrections ------------------------------------------------------------------------------
 
 
-def test_corrections_come_from_the_words_of_titles_and_summaries(backend):
+def test_corrections_come_from_the_words_of_titles_summaries_and_keywords(backend):
     put(
         backend,
         doc("1", summary="sanitation services"),
         doc("2", title="Sanitation backlog"),
         doc("3", summary="revenue enhancement", body="tariffs"),
+        doc("4", keywords="Informal settlements upgrading"),
     )
 
     assert backend.corrections("sanitaton")[0] == "sanitation"
+    assert backend.corrections("setlements")[0] == "settlements"  # a theme name, say
     assert backend.corrections("revinue")[0] == "revenue"
     assert backend.corrections("xqzvk") == []
     assert backend.corrections("tarifs") == []  # a body's words are not offered
