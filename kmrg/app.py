@@ -147,6 +147,9 @@ def register_blueprints(app: Flask) -> None:
     )
     for blueprint in (*areas, search, api):
         app.register_blueprint(blueprint)
+    from kmrg.events import init_app as init_events
+
+    init_events(app)
 
 
 def register_search(app: Flask) -> None:

@@ -97,7 +97,7 @@ def add_navigation(app: Flask, endpoint: str, label: str, *, order: int) -> None
 
 
 def add_template_permissions(app: Flask, module: ModuleType) -> None:
-    """Let templates ask every `can_<verb>_<noun>(user, …)` in `module` as `can("<verb>_<noun>", …)`.
+    """Let templates ask each `can_<verb>_<noun>(user, …)` of `module` as `can("<verb>_<noun>", …)`.
 
     Names are unique across areas, so `can("edit_meeting", meeting)` always means one function.
     """

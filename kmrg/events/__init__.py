@@ -1,0 +1,22 @@
+"""Meeting records: the reference group's meetings, their agendas, annexures, attendance,
+minutes, outcomes and action items, across a series of meetings.
+
+These are meetings people hold, not audit events: what the Hub logs about changes lives in
+kmrg.audit.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, Flask
+
+blueprint = Blueprint("events", __name__, url_prefix="/meetings")
+
+
+def init_app(app: Flask) -> None:
+    """Plug meetings into the Hub: models, routes, template permissions."""
+    from kmrg.areas import add_template_permissions
+    from kmrg.events import models as _models  # noqa: F401  (the tables, for the migrations check)
+    from kmrg.events import permissions
+
+    app.register_blueprint(blueprint)
+    add_template_permissions(app, permissions)

@@ -1,0 +1,108 @@
+"""Reading meetings and series: by slug, upcoming and past, and what a viewer may list."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Select, false, or_, select
+from sqlalchemy.orm import Session, selectinload
+
+from kmrg.events.models import Meeting, MeetingSeries, MeetingStatus, MeetingVisibility, Participant
+from kmrg.models import utcnow
+
+
+def get_series_by_slug(session: Session, slug: str) -> MeetingSeries | None:
+    """Return the series called `slug`, if any."""
+    return session.scalars(select(MeetingSeries).where(MeetingSeries.slug == slug)).first()
+
+
+def list_series(session: Session) -> list[MeetingSeries]:
+    """Return every series, by title."""
+    return list(session.scalars(select(MeetingSeries).order_by(MeetingSeries.title)))
+
+
+def get_meeting_by_slug(session: Session, slug: str) -> Meeting | None:
+    """Return the meeting called `slug` with its series, host and list of participants."""
+    return session.scalars(
+        select(Meeting)
+        .options(
+            selectinload(Meeting.participants),
+            selectinload(Meeting.series),
+            selectinload(Meeting.host_organisation),
+        )
+        .where(Meeting.slug == slug)
+    ).first()
+
+
+def visible_meetings(viewer: Any) -> Select[tuple[Meeting]]:
+    """Return a select of the meetings `viewer` may see (see permissions.can_view_meeting).
+
+    Organisers' rights are not expanded here beyond administrators, creators and host
+    champions, the same three the permission function names.
+    """
+    statement = select(Meeting)
+    active = bool(
+        getattr(viewer, "is_authenticated", False) and getattr(viewer, "is_active", False)
+    )
+    if active and getattr(viewer, "is_admin", False):
+        return statement
+    if not active:
+        return statement.where(
+            Meeting.visibility == MeetingVisibility.PUBLIC, Meeting.is_draft == false()
+        )
+    organiser = Meeting.created_by_id == viewer.id
+    if getattr(viewer, "is_champion", False) and viewer.organisation_id is not None:
+        organiser = or_(organiser, Meeting.host_organisation_id == viewer.organisation_id)
+    invited = Meeting.id.in_(select(Participant.meeting_id).where(Participant.user_id == viewer.id))
+    shown = or_(
+        Meeting.visibility.in_([MeetingVisibility.PUBLIC, MeetingVisibility.MEMBERS]),
+        invited,
+    )
+    return statement.where(or_(organiser, (Meeting.is_draft == false()) & shown))
+
+
+def list_upcoming_meetings(session: Session, viewer: Any) -> list[Meeting]:
+    """Return the planned meetings still to come that `viewer` may see, soonest first."""
+    statement = (
+        visible_meetings(viewer)
+        .options(selectinload(Meeting.host_organisation), selectinload(Meeting.series))
+        .where(Meeting.status == MeetingStatus.PLANNED, Meeting.ends_at >= utcnow())
+        .order_by(Meeting.starts_at)
+    )
+    return list(session.scalars(statement))
+
+
+def list_past_meetings(
+    session: Session, viewer: Any, *, series: MeetingSeries | None = None
+) -> list[Meeting]:
+    """Return the meetings that have ended (or were held or cancelled), newest first."""
+    statement = (
+        visible_meetings(viewer)
+        .options(selectinload(Meeting.host_organisation), selectinload(Meeting.series))
+        .where(or_(Meeting.status != MeetingStatus.PLANNED, Meeting.ends_at < utcnow()))
+        .order_by(Meeting.starts_at.desc())
+    )
+    if series is not None:
+        statement = statement.where(Meeting.series_id == series.id)
+    return list(session.scalars(statement))
+
+
+def list_series_meetings(session: Session, viewer: Any, series: MeetingSeries) -> list[Meeting]:
+    """Return the series' meetings `viewer` may see, in date order."""
+    statement = (
+        visible_meetings(viewer)
+        .options(selectinload(Meeting.host_organisation))
+        .where(Meeting.series_id == series.id)
+        .order_by(Meeting.starts_at)
+    )
+    return list(session.scalars(statement))
+
+
+def earlier_meetings_in_series(session: Session, meeting: Meeting) -> Select[tuple[Meeting]]:
+    """Return a select of the meetings of `meeting`'s series that started before it."""
+    return select(Meeting).where(
+        Meeting.series_id == meeting.series_id,
+        Meeting.starts_at < meeting.starts_at,
+        Meeting.id != meeting.id,
+        Meeting.is_draft == false(),
+    )
