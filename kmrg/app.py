@@ -18,6 +18,26 @@ from kmrg.urls import public_base_url
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
+# The feature areas, each a package with an `init_app(app)` (see kmrg.areas), in the order their
+# blueprints are registered; a test or deployment adds more with the EXTRA_AREAS setting.
+AREAS = (
+    "kmrg.home",
+    "kmrg.auth",
+    "kmrg.organisations",
+    "kmrg.themes",
+    "kmrg.casestudies",
+    "kmrg.lessons",
+    "kmrg.experts",
+    "kmrg.events",
+    "kmrg.inbox",
+    "kmrg.attachments",
+    "kmrg.audit",
+    "kmrg.mail",
+    "kmrg.admin",
+    "kmrg.search",
+    "kmrg.api",
+)
+
 
 def resource_dir(name: str) -> Path:
     """Return a top-level resource folder: inside the installed wheel, or beside the package."""
@@ -38,7 +58,7 @@ def create_app(config: Mapping[str, Any] | None = None, instance_path: str | Non
     register_extensions(app)
     register_input_cleaning(app)
     register_security(app)
-    register_blueprints(app)
+    register_areas(app)
     register_search(app)
     register_attachment_extraction(app)
     register_mail(app)
@@ -96,84 +116,19 @@ def register_security(app: Flask) -> None:
     init_hosts(app)  # last: its proxy fix wraps everything, the host check all but that
 
 
-def register_blueprints(app: Flask) -> None:
-    # Importing an area's views attaches its routes to the area's blueprint; models never pull
-    # views in, so the CLI and the indexer stay light.
-    from kmrg.admin import blueprint as admin
-    from kmrg.admin import views as _admin_views  # noqa: F401
-    from kmrg.api import blueprint as api
-    from kmrg.api import views as _api_views  # noqa: F401
-    from kmrg.attachments import blueprint as attachments
-    from kmrg.attachments import views as _attachment_views  # noqa: F401
-    from kmrg.audit import blueprint as audit
-    from kmrg.audit import views as _audit_views  # noqa: F401
-    from kmrg.auth import admin_views as _auth_admin_views  # noqa: F401
-    from kmrg.auth import blueprint as auth
-    from kmrg.auth import views as _auth_views  # noqa: F401
-    from kmrg.casestudies import blueprint as casestudies
-    from kmrg.casestudies import views as _casestudy_views  # noqa: F401
-    from kmrg.experts import blueprint as experts
-    from kmrg.experts import endorsement_views as _expert_endorsement_views  # noqa: F401
-    from kmrg.experts import evidence_views as _expert_evidence_views  # noqa: F401
-    from kmrg.experts import views as _expert_views  # noqa: F401
-    from kmrg.home import blueprint as home
-    from kmrg.home import views as _home_views  # noqa: F401
-    from kmrg.inbox import blueprint as inbox
-    from kmrg.inbox import views as _inbox_views  # noqa: F401
-    from kmrg.lessons import blueprint as lessons
-    from kmrg.lessons import views as _lesson_views  # noqa: F401
-    from kmrg.mail import blueprint as mail
-    from kmrg.mail import views as _mail_views  # noqa: F401
-    from kmrg.organisations import blueprint as organisations
-    from kmrg.organisations import views as _organisation_views  # noqa: F401
-    from kmrg.search import blueprint as search
-    from kmrg.search import views as _search_views  # noqa: F401
-    from kmrg.themes import blueprint as themes
-    from kmrg.themes import views as _theme_views  # noqa: F401
+def register_areas(app: Flask) -> None:
+    """Let every area register what it contributes, then settle what refers across areas."""
+    from kmrg.areas import init_areas, settle_areas
+    from kmrg.search.registry import registry
 
-    areas = (
-        home,
-        auth,
-        organisations,
-        themes,
-        casestudies,
-        lessons,
-        experts,
-        inbox,
-        attachments,
-        audit,
-        mail,
-        admin,
-    )
-    for blueprint in (*areas, search, api):
-        app.register_blueprint(blueprint)
-    from kmrg.events import init_app as init_events
-
-    init_events(app)
+    init_areas(app, (*AREAS, *app.config.get("EXTRA_AREAS", ())))
+    settle_areas(app, registry.settle)
 
 
 def register_search(app: Flask) -> None:
-    """Register every area's search documents, then start the indexing pipeline."""
-    from kmrg.auth.search import register_search_documents as register_profiles
-    from kmrg.casestudies.expert_evidence import register_expert_evidence as case_study_evidence
-    from kmrg.casestudies.search import register_search_documents as register_case_studies
-    from kmrg.experts.search import register_search_documents as register_experts
-    from kmrg.lessons.expert_evidence import register_expert_evidence as lesson_evidence
-    from kmrg.lessons.search import register_search_documents as register_lessons
-    from kmrg.organisations.search import register_search_facets as register_place_facets
+    """Start the indexing pipeline, once every area's documents are registered and settled."""
     from kmrg.search.pipeline import init_search
-    from kmrg.themes.search import register_search_facets as register_theme_facet
 
-    register_theme_facet()
-    register_place_facets()
-    # Evidence providers before everything: expert documents show evidence, and register_experts
-    # reads the providers' `dependents` to re-index a person whose records change.
-    case_study_evidence()
-    lesson_evidence()
-    register_profiles()
-    register_case_studies()
-    register_experts()
-    register_lessons()  # after every lesson source's area, so their changes re-index lessons
     init_search(app)
 
 

@@ -10,12 +10,10 @@ from pathlib import Path
 from flask import current_app
 from sqlalchemy.orm import Session
 
+from kmrg.areas import DemoContext, ordered_demo_loaders
 from kmrg.auth.models import AccountStatus, ProfileVisibility, Role, User
 from kmrg.auth.queries import get_user_by_email
 from kmrg.auth.services import hash_password
-from kmrg.casestudies.demo import load_case_study_demo
-from kmrg.experts.demo import load_expert_demo
-from kmrg.inbox.demo import load_inbox_demo
 from kmrg.models import utcnow
 from kmrg.organisations.queries import get_organisation_by_code
 from kmrg.organisations.services import import_reference_organisations
@@ -231,7 +229,7 @@ def demo_password(instance_path: Path) -> str:
 
 
 def load_demo(session: Session) -> DemoCredentials:
-    """Load organisations, themes, demo people, case studies and experts; return sign-in details."""
+    """Load organisations, themes and demo people, then each area's demo; return sign-in details."""
     import_reference_organisations(session)
     ensure_starter_themes(session)
     password = demo_password(Path(current_app.instance_path))
@@ -254,10 +252,9 @@ def load_demo(session: Session) -> DemoCredentials:
             )
         )
     session.flush()
-    load_case_study_demo(session)
-    # After the case studies and lessons, so the experts' evidence is already on record.
-    load_expert_demo(session, password_hash)
-    load_inbox_demo(session)
+    context = DemoContext(password_hash=password_hash)
+    for loader in ordered_demo_loaders(current_app):
+        loader.load(session, context)
     return DemoCredentials(
         admin_email=DEMO_PEOPLE[0][1], champion_email=DEMO_PEOPLE[1][1], password=password
     )

@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from types import SimpleNamespace
 
-from flask import Flask, has_request_context, url_for
+from flask import Flask, current_app, has_request_context, url_for
 from flask_login import current_user
 from markupsafe import Markup, escape
 
+from kmrg.areas import areas_of, template_permission
 from kmrg.audit import permissions as audit_permissions
 from kmrg.auth import permissions as auth_permissions
 from kmrg.auth.forms import LogoutForm
@@ -21,16 +22,6 @@ from kmrg.mail import permissions as mail_permissions
 from kmrg.organisations import permissions as organisation_permissions
 from kmrg.themes import permissions as theme_permissions
 from kmrg.urls import external_url
-
-# The areas that work today, in the order the navigation shows them. Add an area when it works.
-NAVIGATION = [
-    ("casestudies.list_case_studies", "Case studies"),
-    ("lessons.list_lessons", "Lessons"),
-    ("experts.list_experts", "Experts"),
-    ("organisations.list_organisations", "Organisations"),
-    ("themes.list_themes", "Themes"),
-    ("search.search", "Search"),
-]
 
 
 def format_date(value: datetime | None, with_time: bool = False) -> str:
@@ -86,6 +77,11 @@ def person(
     return PersonOnPage(text, html, shown.is_named)
 
 
+def can(name: str, *objs: object) -> bool:
+    """Ask, for the current user, the permission registered as `can_<name>` (see kmrg.areas)."""
+    return bool(template_permission(current_app, name)(current_user, *objs))
+
+
 def init_templating(app: Flask) -> None:
     """Expose permission functions, navigation and filters to every template."""
     permissions = SimpleNamespace(
@@ -99,15 +95,19 @@ def init_templating(app: Flask) -> None:
         themes=theme_permissions,
     )
 
+    navigation = [(entry.endpoint, entry.label) for entry in areas_of(app).navigation]
+
     @app.context_processor
     def _globals() -> dict[str, object]:
-        values: dict[str, object] = {"perms": permissions, "navigation": NAVIGATION}
+        values: dict[str, object] = {"perms": permissions, "navigation": navigation}
         if has_request_context():  # e-mails are rendered outside requests and need no form
             values["logout_form"] = LogoutForm(formdata=None)
         return values
 
     app.jinja_env.filters["date"] = format_date
     app.jinja_env.globals["external_url"] = external_url
+    # Templates ask permissions one way, so a button shows exactly when its view would allow it.
+    app.jinja_env.globals["can"] = can
     # Every template names people through this, so none can forget their choice (POPIA).
     app.jinja_env.globals["person"] = person
     app.jinja_env.trim_blocks = True

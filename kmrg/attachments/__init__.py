@@ -6,7 +6,10 @@ owning area registers who may see and change its attachments in kmrg.attachments
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from flask import Flask
 
 
 def __getattr__(name: str) -> Any:
@@ -17,3 +20,12 @@ def __getattr__(name: str) -> Any:
 
         return globals().setdefault("blueprint", Blueprint("attachments", __name__))
     raise AttributeError(f"module 'kmrg.attachments' has no attribute {name!r}")
+
+
+def init_app(app: Flask) -> None:
+    """Register the attachments' pages (extraction starts in kmrg.app)."""
+    from kmrg.areas import add_template_permissions
+    from kmrg.attachments import blueprint, permissions, views  # noqa: F401  (attach the routes)
+
+    app.register_blueprint(blueprint)
+    add_template_permissions(app, permissions)

@@ -143,6 +143,3 @@ def store_from_form(session: Session, actor: Any, case_study: CaseStudy, form: A
     except ValidationError as error:
         raise ValidationError(error.message, _FIELDS.get(error.field or "", error.field)) from None
     return True
-
-
-register_attachment_owner()

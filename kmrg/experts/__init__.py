@@ -1,5 +1,37 @@
 """The expert locator: who in local government has done this before."""
 
-from flask import Blueprint
+from flask import Blueprint, Flask
+from sqlalchemy.orm import Session
+
+from kmrg.areas import (
+    DemoContext,
+    add_demo_loader,
+    add_navigation,
+    add_template_permissions,
+)
 
 blueprint = Blueprint("experts", __name__)
+
+
+def init_app(app: Flask) -> None:
+    """Register the expert locator: pages, search documents and demo profiles."""
+    from kmrg.experts import (  # noqa: F401  (the views attach the routes)
+        endorsement_views,
+        evidence_views,
+        permissions,
+        views,
+    )
+    from kmrg.experts.search import register_search_documents
+
+    app.register_blueprint(blueprint)
+    register_search_documents()
+    add_navigation(app, "experts.list_experts", "Experts", order=30)
+    add_template_permissions(app, permissions)
+    # After the case studies and lessons, so the experts' evidence is already on record.
+    add_demo_loader(app, "experts", _load_demo, after=("case studies",))
+
+
+def _load_demo(session: Session, context: DemoContext) -> None:
+    from kmrg.experts.demo import load_expert_demo
+
+    load_expert_demo(session, context.password_hash)

@@ -178,7 +178,7 @@ def _dependents() -> dict[type[Any], Dependent]:
         Organisation: _profiles_of_organisation,
         Theme: _profiles_with_theme,
     }
-    # Evidence providers registered before this runs (see kmrg.app.register_search).
+    # Read when the search registry settles, once every area has registered its provider.
     for provider in registered_evidence_providers():
         for model, find_user_ids in provider.dependents.items():
             found = _profiles_of_users(find_user_ids)
@@ -204,7 +204,7 @@ def register_search_documents() -> None:
             indexable_ids=_indexable_ids,
             can_view=can_view_expert_profile,
             url=_expert_url,
-            dependents=_dependents(),
+            dependents=_dependents,
             # Ahead of the same person's member profile, which then is not shown.
             weight=EXPERT_WEIGHT,
         )

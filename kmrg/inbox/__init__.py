@@ -1,5 +1,24 @@
 """The Hub inbox: messages between members, starting with "Contact this expert"."""
 
-from flask import Blueprint
+from flask import Blueprint, Flask
+from sqlalchemy.orm import Session
+
+from kmrg.areas import DemoContext, add_demo_loader, add_template_permissions
 
 blueprint = Blueprint("inbox", __name__)
+
+
+def init_app(app: Flask) -> None:
+    """Register the inbox and its demo conversations."""
+    from kmrg.inbox import permissions, views  # noqa: F401  (attach the routes)
+
+    app.register_blueprint(blueprint)
+    add_template_permissions(app, permissions)
+    # The demo's messages are written to experts' profiles.
+    add_demo_loader(app, "inbox", _load_demo, after=("experts",))
+
+
+def _load_demo(session: Session, _context: DemoContext) -> None:
+    from kmrg.inbox.demo import load_inbox_demo
+
+    load_inbox_demo(session)

@@ -59,6 +59,3 @@ def register_case_study_source() -> SourceKind:
         model=CaseStudy,
         years=lambda case_study: case_study.covered_years,
     )
-
-
-register_case_study_source()

@@ -10,7 +10,6 @@ from sqlalchemy import select
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session, joinedload, selectinload
 
-from kmrg.lessons import case_study_source
 from kmrg.lessons.models import STAGE_LABELS, Lesson, LessonStage, lesson_themes
 from kmrg.lessons.permissions import can_view_lesson, is_lesson_public
 from kmrg.lessons.queries import public_lessons_condition
@@ -147,6 +146,15 @@ def _source_dependents(kinds: Iterable[SourceKind]) -> dict[type[Any], Any]:
     return {kind.model: _lessons_of_source(kind.source_type) for kind in kinds if kind.model}
 
 
+def _dependents() -> dict[type[Any], Any]:
+    # Read when the search registry settles, once every area has registered its lesson source.
+    return {
+        **_source_dependents(registered_source_kinds()),
+        Organisation: _lessons_of_organisation,
+        Theme: _lessons_of_theme,
+    }
+
+
 def _normalise_stage(typed: str) -> str | None:
     wanted = typed.strip().casefold()
     for stage in LessonStage:
@@ -161,8 +169,7 @@ def _stage_labels(_session: Session, values: Iterable[str]) -> dict[str, str]:
 
 
 def register_search_documents() -> None:
-    """Register lessons and their stage facet (after every lesson source is registered)."""
-    case_study_source.register_case_study_source()
+    """Register lessons and their stage facet."""
     registry.register(
         DocumentType(
             name=DOC_TYPE,
@@ -175,11 +182,7 @@ def register_search_documents() -> None:
             indexable_ids=_indexable_ids,
             can_view=can_view_lesson,
             url=_lesson_url,
-            dependents={
-                **_source_dependents(registered_source_kinds()),
-                Organisation: _lessons_of_organisation,
-                Theme: _lessons_of_theme,
-            },
+            dependents=_dependents,
             weight=WEIGHT,
         )
     )

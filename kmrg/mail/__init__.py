@@ -4,7 +4,9 @@ One package rather than a mail module beside an outbox area: the transport, the 
 delivery and the page that shows it change together when mail changes.
 """
 
-from flask import Blueprint
+from flask import Blueprint, Flask
+
+from kmrg.areas import add_template_permissions
 
 # The transport's names stay importable from kmrg.mail, where they lived before the outbox.
 from kmrg.mail.transport import (
@@ -23,7 +25,16 @@ __all__ = [
     "blueprint",
     "build_message",
     "deliver",
+    "init_app",
     "send_mail",
 ]
 
 blueprint = Blueprint("mail", __name__, url_prefix="/admin/mail")
+
+
+def init_app(app: Flask) -> None:
+    """Register the outbox page (the sweep that sends due mail starts in kmrg.app.register_mail)."""
+    from kmrg.mail import permissions, views  # noqa: F401  (attach the routes)
+
+    app.register_blueprint(blueprint)
+    add_template_permissions(app, permissions)

@@ -96,6 +96,9 @@ def split_facet_term(term: str) -> tuple[str, str]:
     return facet, value
 
 
+Dependents = dict[type[Any], Callable[[Any, Connection], Iterable[Any]]]
+
+
 @dataclass(frozen=True)
 class DocumentType:
     """How one kind of record becomes a search document, and how results find their way back.
@@ -110,6 +113,9 @@ class DocumentType:
     - `dependents`: for other models whose change alters these documents (a renamed
       organisation changes its people's profiles), a function from the changed object and a
       Core connection to the affected document ids. It runs during a flush: Core queries only.
+      It may be a function returning that dict, for dependents read from other registries (a
+      lesson's sources, an expert's evidence): `SearchRegistry.settle` calls it once every area
+      has registered, so the order areas register in never matters;
     - `weight`: multiplies relevance, so documented lessons can rank first; of two documents of
       one `record`, the heavier is the one shown;
     - `build_many(session, objs)`: optional, the documents of many loaded records at once (by
@@ -125,9 +131,7 @@ class DocumentType:
     indexable_ids: Callable[[Session], Iterable[str]]
     can_view: Callable[[Any, Any], bool]
     url: Callable[[Any], str]
-    dependents: dict[type[Any], Callable[[Any, Connection], Iterable[Any]]] = field(
-        default_factory=dict
-    )
+    dependents: Dependents | Callable[[], Dependents] = field(default_factory=dict)
     weight: float = 1.0
     build_many: Callable[[Session, Sequence[Any]], dict[str, SearchDocument | None]] | None = None
     plural: str = ""
@@ -168,10 +172,27 @@ class SearchRegistry:
     def __init__(self) -> None:
         self._types: dict[str, DocumentType] = {}
         self._facets: dict[str, Facet] = {}
+        self._dependents: dict[str, Dependents] = {}
 
     def register(self, document_type: DocumentType) -> None:
-        """Add a document type; registering the same name again replaces it."""
+        """Add a document type; registering the same name again replaces it (unsettled)."""
         self._types[document_type.name] = document_type
+        self._dependents.pop(document_type.name, None)
+
+    def settle(self) -> None:
+        """Resolve every type's dependents, once all areas have registered what they read."""
+        for name, document_type in self._types.items():
+            dependents = document_type.dependents
+            self._dependents[name] = dict(dependents() if callable(dependents) else dependents)
+
+    def dependents(self, document_type: DocumentType) -> Dependents:
+        """Return the settled dependents of `document_type`."""
+        if not callable(document_type.dependents):
+            return document_type.dependents
+        try:
+            return self._dependents[document_type.name]
+        except KeyError:
+            raise RuntimeError(f"search type {document_type.name} is not settled") from None
 
     def get(self, name: str) -> DocumentType | None:
         """Return the document type called `name`, if registered."""
@@ -212,7 +233,7 @@ class SearchRegistry:
                 doc_id = getattr(obj, "id", None)
                 if doc_id is not None:
                     affected.add((document_type.name, str(doc_id)))
-            for model, find_ids in document_type.dependents.items():
+            for model, find_ids in self.dependents(document_type).items():
                 if isinstance(obj, model):
                     affected.update((document_type.name, str(i)) for i in find_ids(obj, connection))
         return affected
