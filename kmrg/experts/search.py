@@ -62,6 +62,9 @@ def build_expert_document(
         keywords.append(profile.province.label)
     keywords += [language.label for language in profile.languages]
     keywords += [item.title for item in evidence]
+    # Also in the body, but did-you-mean learns its words from short fields only: a public
+    # expert may be the only public record that spells "sanitation" for an anonymous visitor.
+    keywords += [item.name for item in profile.expertise]
     return SearchDocument(
         doc_type=DOC_TYPE,
         doc_id=str(profile.id),

@@ -11,7 +11,10 @@ import pytest
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from kmrg.auth.models import ProfileVisibility
 from kmrg.database import write_transactions
+from kmrg.experts.models import ExpertiseLevel
+from kmrg.experts.services import ExpertiseEntry, ProfileDetails, create_expert_profile
 from kmrg.extensions import db
 from kmrg.search.models import SearchTally
 from tests import factories
@@ -360,3 +363,31 @@ def test_the_statements_a_page_runs_do_not_grow_with_the_hits(client, session, w
 
     assert "60 results" in status(html)
     assert len(many) == len(few), (few, many)
+
+
+def test_a_public_experts_area_of_expertise_corrects_an_anonymous_misspelling(
+    client, session, world
+):
+    # No public record but this expert's profile spells "sanitation", and only as an area of
+    # expertise (in no title or summary), which is what the demo showed anonymous visitors.
+    sanitation = factories.make_theme(session, "Sanitation")
+    expert = factories.make_user(
+        session, name="Ayanda Zulu", organisation=world.msunduzi, job_title="Engineer"
+    )
+    create_expert_profile(
+        session,
+        expert,
+        ProfileDetails(
+            headline="Ward infrastructure",
+            visibility=ProfileVisibility.PUBLIC,
+            expertise=[ExpertiseEntry(level=ExpertiseLevel.PRACTITIONER, theme=sanitation)],
+        ),
+    )
+    session.commit()
+
+    html = get(client, q="sanitaton")
+
+    link = re.search(r'Did you mean <a href="([^"]+)"[^>]*>([^<]+)</a>', html)
+    assert link, html
+    assert link.group(2) == "sanitation"
+    assert "Ayanda Zulu" in get(client, q="sanitation")
