@@ -48,9 +48,10 @@ def committing(
     PermissionDenied aborts with 403. A ValidationError lands beside its field on `form`; without
     a form (a one-button action) its message is flashed as an error. A stale edit, refused by the
     service or caught by the version column at commit time, adds `stale_message` to the form's
-    errors (with a form but no message, it propagates); without a form it marks the call `stale`
-    and flashes `stale_message` (or STALE_ACTION), so the view shows the record as it now is. A
-    callable message is called after the rollback, when the record reads as it now is.
+    errors (with a form but no message, it propagates); without a form it flashes `stale_message`
+    (or STALE_ACTION), so the view shows the record as it now is. Either way the call is marked
+    `stale`, so the view can point the form at the version now stored. A callable message is
+    called after the rollback, when the record reads as it now is.
     """
     call = ServiceCall()
     try:
@@ -69,11 +70,11 @@ def committing(
         db.session.rollback()
         if form is not None and not stale_message:
             raise
+        call.stale = True
         message = stale_message() if callable(stale_message) else stale_message
         if form is not None:
             form.form_errors.append(message)
         else:
-            call.stale = True
             flash(message or STALE_ACTION, "info")
     else:
         call.succeeded = True

@@ -86,6 +86,7 @@ def test_a_stale_edit_keeps_the_form_and_says_so(request_context):
         add_theme("Stale")
         raise StaleEditError("old version")
     assert not call.succeeded
+    assert call.stale
     assert form.form_errors == ["Changed elsewhere; nothing saved."]
     assert theme_names() == []
 

@@ -20,9 +20,9 @@ from kmrg.attachments.permissions import (
 )
 from kmrg.attachments.queries import get_attachment_or_none
 from kmrg.attachments.storage import blob_path
-from kmrg.exceptions import PermissionDenied, ValidationError
 from kmrg.extensions import db
 from kmrg.security import safe_next_url
+from kmrg.service_calls import committing
 
 # A downloaded file is never a page of the Hub: no scripts, no plugins, no same-origin access,
 # even if a browser were talked into rendering it.
@@ -96,7 +96,7 @@ def add_attachment(owner_type: str, owner_id: int):
     if not form.validate_on_submit():
         flash(" ".join(error for errors in form.errors.values() for error in errors), "error")
         return redirect(_back(url_for("home.index")))
-    try:
+    with committing() as call:
         attachment = services.store_attachment(
             db.session,
             current_user,
@@ -105,14 +105,7 @@ def add_attachment(owner_type: str, owner_id: int):
             owner_id,
             title=form.title.data or "",
         )
-    except PermissionDenied:
-        db.session.rollback()
-        abort(403)
-    except ValidationError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
+    if call.succeeded:
         flash(f"{attachment.display_name} is attached.", "success")
     return redirect(_back(url_for("home.index")))
 
@@ -124,11 +117,8 @@ def delete_attachment(attachment_id: int):
     if not AttachmentRemoveForm().validate_on_submit():
         abort(400)
     name = attachment.display_name
-    try:
+    with committing() as call:
         services.remove_attachment(db.session, current_user, attachment)
-    except PermissionDenied:
-        db.session.rollback()
-        abort(403)
-    db.session.commit()
-    flash(f"{name} is removed.", "success")
+    if call.succeeded:
+        flash(f"{name} is removed.", "success")
     return redirect(_back(url_for("home.index")))

@@ -9,11 +9,11 @@ from kmrg.auth import blueprint, permissions, services
 from kmrg.auth.forms import ApproveUserForm, UserOrganisationForm, UserRoleForm, UserStatusForm
 from kmrg.auth.models import AccountStatus, Role, User
 from kmrg.auth.queries import pending_applications_for, users_query
-from kmrg.exceptions import PermissionDenied, ValidationError
 from kmrg.extensions import db
 from kmrg.forms import choices
 from kmrg.inputs import page_number
 from kmrg.organisations.queries import get_organisation_by_code, organisation_choices
+from kmrg.service_calls import committing
 
 
 def _get_user_or_404(user_id: int) -> User:
@@ -87,16 +87,9 @@ def show_user(user_id: int):
 
 def _run(action, user: User, success: str):
     """Apply a service action, commit once, and report the outcome on the user's page."""
-    try:
+    with committing() as call:
         action()
-    except PermissionDenied:
-        db.session.rollback()
-        abort(403)
-    except ValidationError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
+    if call.succeeded:
         flash(success, "success")
     return redirect(
         (request.form.get("back") and url_for("auth.list_applications"))

@@ -27,11 +27,25 @@ from kmrg.auth.forms import (
 from kmrg.auth.models import ProfileVisibility, User
 from kmrg.exceptions import ValidationError
 from kmrg.extensions import db, limiter
-from kmrg.forms import apply_validation_error, submitted_version
-from kmrg.models import StaleEditError
+from kmrg.forms import submitted_version
 from kmrg.organisations.queries import find_organisation_by_label, organisation_choices
 from kmrg.security import safe_next_url
+from kmrg.service_calls import committing
 from kmrg.urls import external_url
+
+# A sign-in or sign-out writes to the account (its last sign-in, its session token), so it loses
+# to an edit of the same account saved a moment before, from another device.
+STALE_SIGN_IN = (
+    "Your account was changed elsewhere as you signed in, so you are not signed in. Sign in again."
+)
+STALE_SIGN_OUT = (
+    "Your account was changed elsewhere as you signed out, so you are still signed in. "
+    "Sign out again."
+)
+STALE_ACCOUNT_EDIT = (
+    "Your account was changed elsewhere since you opened this page. "
+    "Your changes were not saved: check them and save again."
+)
 
 
 @blueprint.route("/register", methods=["GET", "POST"])
@@ -47,7 +61,7 @@ def register():
                 "Choose your organisation from the list (name or code, e.g. BUF)."
             )
         else:
-            try:
+            with committing(form) as call:
                 # None when the address has an account: its owner is e-mailed instead, and the
                 # applicant sees the same page either way.
                 services.register_user(
@@ -58,11 +72,7 @@ def register():
                     job_title=form.job_title.data or "",
                     password=form.password.data,
                 )
-            except ValidationError as error:
-                db.session.rollback()
-                apply_validation_error(form, error)
-            else:
-                db.session.commit()
+            if call.succeeded:
                 return render_template("auth/registered.html", organisation=organisation)
     return render_template(
         "auth/register.html", form=form, organisations=organisation_choices(db.session)
@@ -78,23 +88,23 @@ def login():
         return redirect(safe_next_url(form.next.data) or url_for("home.index"))
     if form.validate_on_submit():
         email, address = form.email.data, request.remote_addr
-        attempt = services.start_sign_in(db.session, email, address)
         # Committed before the password is checked: the attempt counts whatever happens next,
         # and other workers see it at once (the row is not held while scrypt runs).
-        db.session.commit()
+        with committing():
+            attempt = services.start_sign_in(db.session, email, address)
         if not attempt.allowed:
             return _throttled(form, attempt)
         user = services.authenticate(db.session, email, form.password.data)
         if user is None:
             flash("That e-mail address and password do not match an account.", "error")
         else:
-            services.finish_sign_in(db.session, email, address)
-            if user.is_active:
-                services.record_sign_in(db.session, user)
-            db.session.commit()
-            if not user.is_active:
+            with committing(stale_message=STALE_SIGN_IN) as call:
+                services.finish_sign_in(db.session, email, address)
+                if user.is_active:
+                    services.record_sign_in(db.session, user)
+            if call.succeeded and not user.is_active:
                 flash(_inactive_message(user.status.value), "error")
-            else:
+            elif call.succeeded:
                 login_user(user, remember=form.remember.data)
                 flash(f"Welcome, {user.name}.", "success")
                 return redirect(safe_next_url(form.next.data) or url_for("home.index"))
@@ -133,10 +143,11 @@ def logout():
     form = LogoutForm()
     if not form.validate_on_submit():
         abort(400)
-    services.end_all_sessions(db.session, current_user)
-    db.session.commit()
-    logout_user()
-    flash("You are signed out.", "info")
+    with committing(stale_message=STALE_SIGN_OUT) as call:
+        services.end_all_sessions(db.session, current_user)
+    if call.succeeded:
+        logout_user()
+        flash("You are signed out.", "info")
     return redirect(url_for("home.index"))
 
 
@@ -145,14 +156,15 @@ def logout():
 def request_password_reset():
     form = PasswordResetRequestForm()
     if form.validate_on_submit():
-        services.request_password_reset(
-            db.session,
-            form.email.data,
-            current_app.config["SECRET_KEY"],
-            lambda token: external_url("auth.reset_password", token=token),
-        )
-        db.session.commit()
-        return render_template("auth/reset_requested.html", email=form.email.data)
+        with committing(form) as call:
+            services.request_password_reset(
+                db.session,
+                form.email.data,
+                current_app.config["SECRET_KEY"],
+                lambda token: external_url("auth.reset_password", token=token),
+            )
+        if call.succeeded:
+            return render_template("auth/reset_requested.html", email=form.email.data)
     return render_template("auth/reset_request.html", form=form)
 
 
@@ -168,7 +180,7 @@ def reset_password(token: str):
         return redirect(url_for("auth.request_password_reset"))
     form = PasswordResetForm()
     if form.validate_on_submit():
-        try:
+        with committing(form) as call:
             services.reset_password(
                 db.session,
                 token,
@@ -176,11 +188,7 @@ def reset_password(token: str):
                 config["SECRET_KEY"],
                 config["PASSWORD_RESET_MAX_AGE"],
             )
-        except ValidationError as error:
-            db.session.rollback()
-            apply_validation_error(form, error)
-        else:
-            db.session.commit()
+        if call.succeeded:
             logout_user()
             flash("Your password is set. Sign in with it now.", "success")
             return redirect(url_for("auth.login"))
@@ -195,7 +203,7 @@ def account():
         form.profile_visibility.data = current_user.profile_visibility.value
         form.version.data = str(current_user.version)
     if form.validate_on_submit():
-        try:
+        with committing(form, stale_message=STALE_ACCOUNT_EDIT) as call:
             services.update_account(
                 db.session,
                 current_user,
@@ -204,17 +212,11 @@ def account():
                 profile_visibility=ProfileVisibility(form.profile_visibility.data),
                 expected_version=submitted_version(form),
             )
-        except StaleEditError as error:
-            db.session.rollback()
-            flash(f"{error} Your changes were not saved: check them and save again.", "error")
-            form.version.data = str(current_user.version)
-        except ValidationError as error:
-            db.session.rollback()
-            apply_validation_error(form, error)
-        else:
-            db.session.commit()
+        if call.succeeded:
             flash("Your account is saved.", "success")
             return redirect(url_for("auth.account"))
+        if call.stale:
+            form.version.data = str(current_user.version)
     return render_template(
         "auth/account.html", form=form, password_form=PasswordChangeForm(prefix="pw")
     )
@@ -225,15 +227,11 @@ def account():
 def change_password():
     form = PasswordChangeForm(prefix="pw")
     if form.validate_on_submit():
-        try:
+        with committing(form) as call:
             services.change_password(
                 db.session, current_user, form.current_password.data, form.password.data
             )
-        except ValidationError as error:
-            db.session.rollback()
-            apply_validation_error(form, error)
-        else:
-            db.session.commit()
+        if call.succeeded:
             # The new session token has ended every other session; keep this one.
             login_user(current_user._get_current_object())
             flash("Your password is changed. Other devices have been signed out.", "success")

@@ -119,6 +119,7 @@ def _owners_from(form: CaseStudyForm) -> list[owners.OwnerEntry] | None:
     try:
         return owners.parse_owner_lines(db.session, form.owners.data or "", actor=current_user)
     except ValidationError as error:
+        # Not committing(): that rolls a refusal back, and these look-ups must count regardless.
         db.session.commit()
         apply_validation_error(form, error)
         return None

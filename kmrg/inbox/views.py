@@ -105,9 +105,8 @@ def _get_conversation_or_404(conversation_id: int) -> Any:
 @login_required
 def show_conversation(conversation_id: int):
     conversation = _get_conversation_or_404(conversation_id)
-    with writing_after_reads(db.session):
+    with writing_after_reads(db.session), committing():
         services.mark_conversation_read(db.session, current_user, conversation)
-        db.session.commit()
     return _render_conversation(conversation, ReplyForm())
 
 

@@ -5,15 +5,12 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import Select, func, or_, select
-from sqlalchemy.orm.exc import StaleDataError
 
 from kmrg.auth.models import Role
 from kmrg.auth.queries import visible_people_of_organisation
-from kmrg.exceptions import PermissionDenied, ValidationError
 from kmrg.extensions import db
-from kmrg.forms import apply_validation_error, submitted_version
+from kmrg.forms import submitted_version
 from kmrg.inputs import page_number
-from kmrg.models import StaleEditError
 from kmrg.organisations import blueprint, permissions, services
 from kmrg.organisations.forms import (
     OrganisationActionForm,
@@ -164,6 +161,14 @@ def create_organisation():
     return render_template("organisations/admin/create.html", form=form)
 
 
+def _stale_rename(organisation: Organisation) -> str:
+    return (
+        "Someone changed this organisation since you opened the page; nothing was saved. "
+        f"It is now called “{organisation.name}”. Your name is kept below: save again "
+        "to replace it."
+    )
+
+
 @blueprint.route("/admin/organisations/<code>/edit", methods=["GET", "POST"])
 @login_required
 def edit_organisation(code: str):
@@ -173,29 +178,15 @@ def edit_organisation(code: str):
     if request.method == "GET":
         form.version.data = str(organisation.version)
     if form.validate_on_submit():
-        try:
+        with committing(form, stale_message=lambda: _stale_rename(organisation)) as call:
             services.rename_organisation(
                 db.session, current_user, organisation, form.name.data, submitted_version(form)
             )
-            db.session.commit()
-        except PermissionDenied:
-            db.session.rollback()
-            abort(403)
-        except ValidationError as error:
-            db.session.rollback()
-            apply_validation_error(form, error)
-        except (StaleEditError, StaleDataError):
-            # StaleDataError: another save landed between our read and our commit.
-            db.session.rollback()
-            form.form_errors.append(
-                "Someone changed this organisation since you opened the page; nothing was saved. "
-                f"It is now called “{organisation.name}”. Your name is kept below: save again "
-                "to replace it."
-            )
-            form.version.data = str(organisation.version)
-        else:
+        if call.succeeded:
             flash(f"{organisation.name} is saved.", "success")
             return redirect(url_for("organisations.show_organisation", code=organisation.code))
+        if call.stale:
+            form.version.data = str(organisation.version)
     return render_template(
         "organisations/admin/edit.html",
         form=form,

@@ -52,5 +52,6 @@ def search():
     if page.query.filters and page.page == 1 and not request.args.get("page"):
         with writing_after_reads(db.session):
             tally_search(db.session, page.query.filters)
+            # Not committing(): a tally cannot be refused, and the search engine imports no area.
             db.session.commit()
     return render_template("search/results.html", page=page, link=page_links(page))

@@ -4,12 +4,9 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy.orm.exc import StaleDataError
 
-from kmrg.exceptions import PermissionDenied, ValidationError
 from kmrg.extensions import db
-from kmrg.forms import apply_validation_error, submitted_version
-from kmrg.models import StaleEditError
+from kmrg.forms import submitted_version
 from kmrg.service_calls import committing
 from kmrg.themes import blueprint, permissions, queries, services
 from kmrg.themes.forms import ThemeActionForm, ThemeCreateForm, ThemeEditForm
@@ -58,6 +55,14 @@ def create_theme():
     return render_template("themes/admin/create.html", form=form)
 
 
+def _stale_edit(theme: Theme) -> str:
+    return (
+        "Someone changed this theme since you opened the page; nothing was saved. "
+        f"It is now called “{theme.name}”. Your text is kept below: save again to "
+        "replace theirs."
+    )
+
+
 @blueprint.route("/admin/themes/<slug>/edit", methods=["GET", "POST"])
 @login_required
 def edit_theme(slug: str):
@@ -67,7 +72,7 @@ def edit_theme(slug: str):
     if request.method == "GET":
         form.version.data = str(theme.version)
     if form.validate_on_submit():
-        try:
+        with committing(form, stale_message=lambda: _stale_edit(theme)) as call:
             services.update_theme(
                 db.session,
                 current_user,
@@ -76,25 +81,11 @@ def edit_theme(slug: str):
                 description=form.description.data or "",
                 expected_version=submitted_version(form),
             )
-            db.session.commit()
-        except PermissionDenied:
-            db.session.rollback()
-            abort(403)
-        except ValidationError as error:
-            db.session.rollback()
-            apply_validation_error(form, error)
-        except (StaleEditError, StaleDataError):
-            # StaleDataError: another save landed between our read and our commit.
-            db.session.rollback()
-            form.form_errors.append(
-                "Someone changed this theme since you opened the page; nothing was saved. "
-                f"It is now called “{theme.name}”. Your text is kept below: save again to "
-                "replace theirs."
-            )
-            form.version.data = str(theme.version)
-        else:
+        if call.succeeded:
             flash(f"The theme {theme.name} is saved.", "success")
             return redirect(url_for("themes.admin_list_themes"))
+        if call.stale:
+            form.version.data = str(theme.version)
     return render_template(
         "themes/admin/edit.html", form=form, theme=theme, action_form=ThemeActionForm()
     )
