@@ -9,10 +9,9 @@ from flask_login import current_user, login_required
 
 from kmrg.casestudies.models import CaseStudy
 from kmrg.casestudies.queries import CATEGORIES, get_case_study_by_slug
-from kmrg.exceptions import PermissionDenied, ValidationError
+from kmrg.exceptions import ValidationError
 from kmrg.extensions import db
 from kmrg.forms import (
-    apply_validation_error,
     choices,
     province_filter_choices,
     submitted_version,
@@ -271,7 +270,7 @@ def record_adaptation(slug: str):
     back = source.url if source else url_for("lessons.list_lessons")
     form = AdaptationForm()
     if form.validate_on_submit():
-        try:
+        with committing(form) as call:
             services.record_adaptation(
                 db.session,
                 current_user,
@@ -279,19 +278,12 @@ def record_adaptation(slug: str):
                 what_changed=form.what_changed.data,
                 what_happened=form.what_happened.data,
             )
-        except PermissionDenied:
-            db.session.rollback()
-            abort(403)
-        except ValidationError as error:
-            db.session.rollback()
-            if error.field:
-                apply_validation_error(form, error)
-            else:
-                flash(error.message, "error")
-                return redirect(back)
-        else:
-            db.session.commit()
+        if call.succeeded:
             flash(f"Thank you: {current_user.organisation.name}'s reuse is recorded.", "success")
+            return redirect(back)
+        if form.form_errors:
+            # Refused as a whole (their own organisation's case study): nothing to correct here.
+            flash(" ".join(form.form_errors), "error")
             return redirect(back)
     elif request.method == "GET" and not permissions.can_record_adaptation(
         current_user, case_study

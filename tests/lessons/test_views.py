@@ -368,6 +368,8 @@ def test_the_same_organisation_cannot_record_reuse(session, client, member, publ
         client, _adaptation_url(published_case_study), {"what_changed": "A", "what_happened": "B"}
     )
     assert response.status_code == 302
+    assert response.location.endswith(f"/case-studies/{published_case_study.slug}")
+    assert "your own organisation wrote this case study" in text(client.get(response.location))
     assert session.scalar(select(func.count()).select_from(Adaptation)) == 0
 
 
