@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import ast
+from pathlib import Path
+
 import pytest
 from flask import get_flashed_messages
 from flask_wtf import FlaskForm
@@ -10,6 +13,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import Forbidden
 from wtforms import StringField
 
+import kmrg
 from kmrg.exceptions import PermissionDenied, ValidationError
 from kmrg.extensions import db
 from kmrg.models import StaleEditError
@@ -115,3 +119,48 @@ def test_a_stale_one_button_action_says_what_the_view_reads_after_the_rollback(r
         raise StaleEditError("old version")
     assert call.stale
     assert get_flashed_messages() == ["Already there: Committed first."]
+
+
+# The only views that end a transaction by hand, each because committing() cannot say it.
+HAND_WRITTEN_TRANSACTIONS = {
+    # A refused owners field still counts the member's look-ups; committing() would roll them back.
+    ("casestudies/views.py", "_owners_from", "commit"),
+    # The same endorsement saved from another tab is an IntegrityError, which committing() leaves.
+    ("experts/endorsement_views.py", "endorse_expert", "rollback"),
+    # kmrg.service_calls reaches the organisations area (through kmrg.forms), which search may not.
+    ("search/views.py", "search", "commit"),
+}
+
+
+class TransactionEnds(ast.NodeVisitor):
+    """Collect (function, method) for each commit() or rollback() call, by innermost function."""
+
+    def __init__(self) -> None:
+        self.functions = ["<module>"]
+        self.found: set[tuple[str, str]] = set()
+
+    def visit_FunctionDef(self, node: ast.FunctionDef) -> None:
+        self.functions.append(node.name)
+        self.generic_visit(node)
+        self.functions.pop()
+
+    def visit_Call(self, node: ast.Call) -> None:
+        if isinstance(node.func, ast.Attribute) and node.func.attr in {"commit", "rollback"}:
+            self.found.add((self.functions[-1], node.func.attr))
+        self.generic_visit(node)
+
+
+def transactions_ended_in(path: Path) -> set[tuple[str, str, str]]:
+    """Return (module, function, method) for each commit() or rollback() called in a module."""
+    ends = TransactionEnds()
+    ends.visit(ast.parse(path.read_text(encoding="utf-8")))
+    module = path.relative_to(Path(kmrg.__file__).parent).as_posix()
+    return {(module, function, method) for function, method in ends.found}
+
+
+def test_views_commit_only_through_committing():
+    package = Path(kmrg.__file__).parent
+    view_modules = {*package.rglob("views.py"), *package.rglob("*_views.py")}
+    assert len(view_modules) > 10  # the scan found the views, so an empty result means something
+    found = set().union(*(transactions_ended_in(path) for path in view_modules))
+    assert found == HAND_WRITTEN_TRANSACTIONS
