@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from types import SimpleNamespace
 
 from flask import Flask, current_app, has_request_context, url_for
@@ -18,18 +18,42 @@ from kmrg.auth.people import describe_person
 from kmrg.casestudies import permissions as case_study_permissions
 from kmrg.experts import permissions as expert_permissions
 from kmrg.lessons import permissions as lesson_permissions
+from kmrg.localtime import LOCAL_ZONE_LABEL, to_local
 from kmrg.mail import permissions as mail_permissions
 from kmrg.organisations import permissions as organisation_permissions
 from kmrg.themes import permissions as theme_permissions
 from kmrg.urls import external_url
 
 
-def format_date(value: datetime | None, with_time: bool = False) -> str:
-    """Format a UTC datetime the way South African readers write dates: 7 February 2008."""
+def format_date(value: datetime | date | None, with_time: bool = False) -> str:
+    """Format a moment as South African readers write it, in SAST: 7 February 2008, 09:00 SAST.
+
+    Datetimes are stored in UTC (naive ones mean UTC); a plain date is shown as it is.
+    """
     if value is None:
         return ""
+    if isinstance(value, datetime):
+        value = to_local(value)
     text = f"{value.day} {value:%B %Y}"
-    return f"{text}, {value:%H:%M} UTC" if with_time else text
+    if with_time and isinstance(value, datetime):
+        return f"{text}, {value:%H:%M} {LOCAL_ZONE_LABEL}"
+    return text
+
+
+def format_time_span(starts_at: datetime, ends_at: datetime | None = None) -> str:
+    """Format when something happens, in SAST: "7 February 2008, 09:00–16:00 SAST".
+
+    A span over several days names both days: "7 February 2008, 09:00 to 8 February 2008,
+    13:00 SAST".
+    """
+    start = to_local(starts_at)
+    day = f"{start.day} {start:%B %Y}"
+    if ends_at is None:
+        return f"{day}, {start:%H:%M} {LOCAL_ZONE_LABEL}"
+    end = to_local(ends_at)
+    if end.date() == start.date():
+        return f"{day}, {start:%H:%M}–{end:%H:%M} {LOCAL_ZONE_LABEL}"
+    return f"{day}, {start:%H:%M} to {end.day} {end:%B %Y}, {end:%H:%M} {LOCAL_ZONE_LABEL}"
 
 
 class PersonOnPage:
@@ -105,6 +129,7 @@ def init_templating(app: Flask) -> None:
         return values
 
     app.jinja_env.filters["date"] = format_date
+    app.jinja_env.filters["time_span"] = format_time_span
     app.jinja_env.globals["external_url"] = external_url
     # Templates ask permissions one way, so a button shows exactly when its view would allow it.
     app.jinja_env.globals["can"] = can

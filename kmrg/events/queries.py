@@ -106,3 +106,35 @@ def earlier_meetings_in_series(session: Session, meeting: Meeting) -> Select[tup
         Meeting.id != meeting.id,
         Meeting.is_draft == false(),
     )
+
+
+def past_meetings_query(
+    viewer: Any, *, series: MeetingSeries | None = None
+) -> Select[tuple[Meeting]]:
+    """Return a select of the past meetings `viewer` may see, newest first (for paging)."""
+    statement = (
+        visible_meetings(viewer)
+        .options(selectinload(Meeting.host_organisation), selectinload(Meeting.series))
+        .where(or_(Meeting.status != MeetingStatus.PLANNED, Meeting.ends_at < utcnow()))
+        .order_by(Meeting.starts_at.desc(), Meeting.id.desc())
+    )
+    if series is not None:
+        statement = statement.where(Meeting.series_id == series.id)
+    return statement
+
+
+def list_upcoming_series_meetings(
+    session: Session, viewer: Any, series: MeetingSeries
+) -> list[Meeting]:
+    """Return the series' planned meetings still to come that `viewer` may see, soonest first."""
+    statement = (
+        visible_meetings(viewer)
+        .options(selectinload(Meeting.host_organisation))
+        .where(
+            Meeting.series_id == series.id,
+            Meeting.status == MeetingStatus.PLANNED,
+            Meeting.ends_at >= utcnow(),
+        )
+        .order_by(Meeting.starts_at)
+    )
+    return list(session.scalars(statement))

@@ -16,6 +16,7 @@ from kmrg.audit.services import record_event
 from kmrg.events import permissions
 from kmrg.events.models import Meeting, MeetingSeries, MeetingStatus, MeetingVisibility
 from kmrg.exceptions import PermissionDenied, ValidationError
+from kmrg.markdown import render_markdown
 from kmrg.models import StaleEditError, utcnow
 from kmrg.organisations.models import Organisation
 from kmrg.slugs import add_with_free_slug
@@ -67,6 +68,7 @@ def create_series(session: Session, actor: Any, data: SeriesData) -> MeetingSeri
     series = MeetingSeries(
         title=title,
         description=data.description.strip(),
+        description_html=render_markdown(data.description.strip()),
         organisation_id=_organisation_id(session, data.organisation_id),
         created_by_id=getattr(actor, "id", None),
     )
@@ -85,6 +87,7 @@ def update_series(
         raise StaleEditError("Someone saved this series since you opened the page.")
     series.title = _required(data.title, "title", "Give the series a title.")
     series.description = data.description.strip()
+    series.description_html = render_markdown(series.description)
     series.organisation_id = _organisation_id(session, data.organisation_id)
     session.flush()
     record_event(session, actor, "meeting_series.updated", series)
@@ -101,8 +104,10 @@ def create_meeting(
     """Record a planned meeting of `series` (a draft one when made from an imported record)."""
     if not permissions.can_create_meeting(actor):
         raise PermissionDenied("Only KM champions and administrators record meetings.")
+    # By id, not relationship: attaching it to the series' collection before it is added would
+    # make the lookups below autoflush a meeting that is not yet in the session.
     meeting = Meeting(
-        series=series,
+        series_id=series.id,
         status=MeetingStatus.PLANNED,
         is_draft=is_draft,
         created_by_id=getattr(actor, "id", None),
@@ -186,6 +191,7 @@ def _apply(session: Session, meeting: Meeting, data: MeetingData) -> None:
     meeting.aims = "\n".join(line.strip() for line in data.aims.splitlines() if line.strip())
     meeting.visibility = data.visibility
     meeting.notes = data.notes.strip()
+    meeting.notes_html = render_markdown(meeting.notes)
 
 
 def _organisation_id(session: Session, organisation_id: int | None) -> int | None:

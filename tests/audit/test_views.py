@@ -37,7 +37,7 @@ def test_administrators_read_the_log(client, admin, logged_changes):
     response = client.get("/admin/audit/")
     assert response.status_code == 200
     page = response.get_data(as_text=True)
-    assert "7 February 2008, 09:30 UTC" in page
+    assert "7 February 2008, 11:30 SAST" in page
     assert "organisation.renamed" in page
     assert "Buffalo City Metropolitan Municipality" in page
     assert "Old → New" in page
