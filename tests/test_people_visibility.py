@@ -22,6 +22,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from kmrg.auth.models import AccountStatus, ProfileVisibility, Role, User
+from kmrg.casestudies import adaptation_services
 from kmrg.casestudies import services as case_studies
 from kmrg.casestudies.owners import OwnerEntry
 from kmrg.experts.endorsements import endorse_expert
@@ -185,7 +186,7 @@ def build_world(session) -> World:
         )
         lessons.promote_lesson(session, champion, lesson, LessonStage.LESSON)
         world.lessons[state] = lesson.id
-        lessons.record_adaptation(
+        adaptation_services.record_adaptation(
             session,
             member,
             adapted,

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from kmrg.attachments.services import extract_now, make_upload, store_attachment
 from kmrg.auth.models import AccountStatus, User
 from kmrg.auth.queries import champions_of, get_user_by_email
-from kmrg.casestudies import owners, services
+from kmrg.casestudies import adaptation_services, owners, services
 from kmrg.casestudies.attachments import OWNER_TYPE
 from kmrg.casestudies.demo_content import (
     CASE_STUDIES,
@@ -26,11 +26,11 @@ from kmrg.casestudies.demo_content import (
     DemoCaseStudy,
     DemoLesson,
 )
+from kmrg.casestudies.lesson_source import SOURCE_TYPE
 from kmrg.casestudies.models import SECTIONS, CaseStudy, CaseStudyStatus
 from kmrg.casestudies.queries import get_case_study_by_slug
-from kmrg.lessons.case_study_source import SOURCE_TYPE
 from kmrg.lessons.models import LessonStage
-from kmrg.lessons.services import create_lesson, promote_lesson, record_adaptation
+from kmrg.lessons.services import create_lesson, promote_lesson
 from kmrg.notifications import dropping_mail
 from kmrg.organisations.models import Organisation
 from kmrg.organisations.queries import get_organisation_by_code
@@ -131,7 +131,7 @@ def _load_one(
 
     for code, what_changed, what_happened in demo.adaptations:
         reuser = _demo_person_of(session, code)
-        record_adaptation(
+        adaptation_services.record_adaptation(
             session, reuser, case_study, what_changed=what_changed, what_happened=what_happened
         )
         summary.adaptations += 1

@@ -111,3 +111,17 @@ class CaseStudyActionForm(FlaskForm):
 
     version = HiddenField()
     submit = SubmitField()
+
+
+class AdaptationForm(FlaskForm):
+    what_changed = TextAreaField(
+        "What you changed",
+        validators=[DataRequired(), Length(max=20_000)],
+        description="How you adapted the approach to your municipality. " + MARKDOWN_HINT,
+    )
+    what_happened = TextAreaField(
+        "What happened",
+        validators=[DataRequired(), Length(max=20_000)],
+        description="The results, good or bad, and what you would do differently. " + MARKDOWN_HINT,
+    )
+    submit = SubmitField("Record the adaptation")

@@ -1,4 +1,4 @@
-"""Case studies, their owners and contacts, and the revisions every edit keeps."""
+"""Case studies, their owners and contacts, the revisions every edit keeps, and their reuse."""
 
 from __future__ import annotations
 
@@ -203,3 +203,36 @@ class CaseStudyRevision(CreatedAtMixin, Base):
 
 for _source, _ in [*SECTIONS, ("links", "Links")]:
     register_rendered_field(CaseStudy, _source, f"{_source}_html")
+
+
+class Adaptation(CreatedAtMixin, Base):
+    """A record that another organisation reused a case study: what it changed, what happened."""
+
+    __tablename__ = "case_study_adaptations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_study_id: Mapped[int] = mapped_column(
+        ForeignKey("case_studies.id", ondelete="CASCADE"), index=True
+    )
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    what_changed: Mapped[str] = mapped_column(Text, default="")
+    what_changed_html: Mapped[str] = mapped_column(Text, default="")
+    what_happened: Mapped[str] = mapped_column(Text, default="")
+    what_happened_html: Mapped[str] = mapped_column(Text, default="")
+
+    case_study: Mapped[CaseStudy] = relationship()
+    organisation: Mapped[Organisation] = relationship()
+    recorded_by: Mapped[User | None] = relationship()
+
+    @property
+    def title(self) -> str:
+        """Name the record in the audit log."""
+        return f"Adapted by {self.organisation.name}" if self.organisation else "Adaptation"
+
+    def __repr__(self) -> str:
+        return f"<Adaptation {self.id} of case study {self.case_study_id}>"
+
+
+register_rendered_field(Adaptation, "what_changed", "what_changed_html")
+register_rendered_field(Adaptation, "what_happened", "what_happened_html")

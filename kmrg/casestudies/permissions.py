@@ -7,6 +7,7 @@
 | submit           | author, reviewers     | —               | —               | —        |
 | publish / return | —                     | reviewers       | —               | —        |
 | archive          | —                     | —               | reviewers       | —        |
+| record reuse     | —                     | —               | other orgs' members | —    |
 
 "Reviewers" are the active KM champions of the case study's organisation, and administrators.
 Every actor must be an active account; anonymous visitors only ever read published ones.
@@ -60,6 +61,11 @@ def can_view_case_study(user: Any, case_study: CaseStudy) -> bool:
     return _is_author(user, case_study) or is_reviewer_for(user, case_study)
 
 
+def is_case_study_public(case_study: CaseStudy) -> bool:
+    """Tell whether the public may see the case study."""
+    return case_study.status is CaseStudyStatus.PUBLISHED
+
+
 def can_view_unpublished(user: Any) -> bool:
     """Tell whether `user` may ever see unpublished case studies (for the status filter)."""
     return _is_active(user)
@@ -109,3 +115,13 @@ def can_archive_case_study(user: Any, case_study: CaseStudy) -> bool:
 def can_see_review_comments(user: Any, case_study: CaseStudy) -> bool:
     """Review comments are between the author and the reviewers."""
     return _is_author(user, case_study) or is_reviewer_for(user, case_study)
+
+
+def can_record_adaptation(user: Any, case_study: CaseStudy) -> bool:
+    """A signed-in member of another organisation records reusing a published case study."""
+    return (
+        _is_active(user)
+        and user.organisation_id is not None
+        and user.organisation_id != case_study.organisation_id
+        and is_case_study_public(case_study)
+    )

@@ -3,29 +3,26 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Select, false, func, or_, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from kmrg.casestudies.models import (
+    Adaptation,
     CaseStudy,
     CaseStudyOwner,
     CaseStudyRevision,
     CaseStudyStatus,
     case_study_themes,
 )
-from kmrg.casestudies.permissions import can_view_unpublished
-from kmrg.organisations.models import Organisation, OrganisationKind, Province
+from kmrg.casestudies.permissions import can_record_adaptation, can_view_unpublished
+from kmrg.organisations.models import Organisation, Province
+from kmrg.organisations.queries import CATEGORIES
 from kmrg.themes.models import Theme
 
 SORTS = {"newest": "Newest first", "title": "Title"}
-CATEGORIES = {
-    "metropolitan": OrganisationKind.METROPOLITAN,
-    "district": OrganisationKind.DISTRICT,
-    "local": OrganisationKind.LOCAL,
-}
 FEED_SIZE = 20
 
 
@@ -208,3 +205,46 @@ def count_published_case_studies(session: Session) -> int:
         )
         or 0
     )
+
+
+@dataclass(frozen=True)
+class AdaptationSummary:
+    """How often and where a case study was reused."""
+
+    count: int
+    organisations: list[Organisation] = field(default_factory=list)
+    adaptations: list[Adaptation] = field(default_factory=list)
+
+
+def list_adaptations(session: Session, case_study_id: int) -> list[Adaptation]:
+    """Return the adaptations of a case study, oldest first."""
+    return list(
+        session.scalars(
+            select(Adaptation)
+            .options(joinedload(Adaptation.organisation), joinedload(Adaptation.recorded_by))
+            .where(Adaptation.case_study_id == case_study_id)
+            .order_by(Adaptation.created_at, Adaptation.id)
+        )
+    )
+
+
+def adaptation_summary(session: Session, case_study_id: int) -> AdaptationSummary:
+    """Return how many times a case study was reused, and by which organisations."""
+    adaptations = list_adaptations(session, case_study_id)
+    organisations: dict[int, Organisation] = {}
+    for adaptation in adaptations:
+        organisations.setdefault(adaptation.organisation_id, adaptation.organisation)
+    return AdaptationSummary(
+        count=len(adaptations),
+        organisations=list(organisations.values()),
+        adaptations=adaptations,
+    )
+
+
+def adaptations_context(session: Session, case_study: CaseStudy, viewer: Any) -> dict[str, Any]:
+    """Return the variables templates/casestudies/_adaptations.html needs."""
+    return {
+        "adaptation_summary": adaptation_summary(session, case_study.id),
+        "adapted_case_study": case_study,
+        "can_record_adaptation": can_record_adaptation(viewer, case_study),
+    }

@@ -12,6 +12,7 @@ from kmrg.casestudies import attachments, blueprint, owners, permissions, querie
 from kmrg.casestudies.diff import diff_revisions
 from kmrg.casestudies.feed import build_feed
 from kmrg.casestudies.forms import CaseStudyActionForm, CaseStudyForm, ReturnForm
+from kmrg.casestudies.lesson_source import SOURCE_TYPE as LESSON_SOURCE_TYPE
 from kmrg.casestudies.models import SECTIONS, CaseStudy, CaseStudyStatus
 from kmrg.exceptions import ValidationError
 from kmrg.extensions import db
@@ -205,9 +206,9 @@ def show_case_study(slug: str):
         return_form=ReturnForm(version=str(case_study.version)),
         can=permissions,
         **lesson_queries.source_lessons_context(
-            db.session, "case_study", case_study.id, current_user
+            db.session, LESSON_SOURCE_TYPE, case_study.id, current_user
         ),
-        **lesson_queries.adaptations_context(db.session, case_study, current_user),
+        **queries.adaptations_context(db.session, case_study, current_user),
     )
 
 

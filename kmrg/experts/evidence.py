@@ -69,13 +69,21 @@ class EvidenceProvider:
       whatever the number of people (the directory ranks a page of profiles at once);
     - `dependents`: for a model of the providing area, a function from a changed row and a Core
       connection to the user ids whose evidence that change alters (it runs during a flush, so
-      Core queries only); the experts area re-indexes those people's search documents.
+      Core queries only); the experts area re-indexes those people's search documents. It may be
+      a function returning that dict, for a provider whose models come from another registry:
+      it is called when the search registry settles, once every area has registered.
     """
 
     name: str
     label: str
     collect: Collect
-    dependents: dict[type[Any], Dependent] = field(default_factory=dict)
+    dependents: dict[type[Any], Dependent] | Callable[[], dict[type[Any], Dependent]] = field(
+        default_factory=dict
+    )
+
+    def settled_dependents(self) -> dict[type[Any], Dependent]:
+        """Return the dependents, reading other registries now if they are given as a function."""
+        return self.dependents() if callable(self.dependents) else self.dependents
 
 
 _providers: dict[str, EvidenceProvider] = {}

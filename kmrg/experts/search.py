@@ -183,7 +183,7 @@ def _dependents() -> dict[type[Any], Dependent]:
     }
     # Read when the search registry settles, once every area has registered its provider.
     for provider in registered_evidence_providers():
-        for model, find_user_ids in provider.dependents.items():
+        for model, find_user_ids in provider.settled_dependents().items():
             found = _profiles_of_users(find_user_ids)
             dependents[model] = _either(dependents[model], found) if model in dependents else found
     return dependents

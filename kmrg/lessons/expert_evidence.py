@@ -125,21 +125,23 @@ def _authors_of_source_lessons(kind: SourceKind) -> Dependent:
     return find
 
 
-def register_expert_evidence() -> None:
-    """Register lessons as evidence of their authors' expertise.
-
-    Call it after every lesson source's area is imported, so their changes count too.
-    """
+def _dependents() -> dict[type[Any], Dependent]:
+    # Read when the search registry settles, once every area has registered its lesson source.
     dependents: dict[type[Any], Dependent] = {}
     for kind in registered_source_kinds():
         if kind.model is not None:
             dependents[kind.model] = _authors_of_source_lessons(kind)
     dependents[Lesson] = _author_of_lesson
+    return dependents
+
+
+def register_expert_evidence() -> None:
+    """Register lessons as evidence of their authors' expertise."""
     register_evidence_provider(
         EvidenceProvider(
             name=KIND,
             label="Lessons",
             collect=collect_lesson_evidence,
-            dependents=dependents,
+            dependents=_dependents,
         )
     )

@@ -1,4 +1,4 @@
-"""Lesson and adaptation forms (WTForms only; views pass the choices in)."""
+"""Lesson forms (WTForms only; views pass the choices in)."""
 
 from __future__ import annotations
 
@@ -81,17 +81,3 @@ class LessonActionForm(FlaskForm):
     """A one-button form (publish): only its CSRF token matters."""
 
     submit = SubmitField()
-
-
-class AdaptationForm(FlaskForm):
-    what_changed = TextAreaField(
-        "What you changed",
-        validators=[DataRequired(), Length(max=20_000)],
-        description="How you adapted the approach to your municipality. " + MARKDOWN_HINT,
-    )
-    what_happened = TextAreaField(
-        "What happened",
-        validators=[DataRequired(), Length(max=20_000)],
-        description="The results, good or bad, and what you would do differently. " + MARKDOWN_HINT,
-    )
-    submit = SubmitField("Record the adaptation")

@@ -1,4 +1,4 @@
-"""Lessons and "adapted here" records."""
+"""Lessons: what was learned, from a source or standalone."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ from sqlalchemy import Column, ForeignKey, Index, Integer, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, object_session, relationship
 
 from kmrg.auth.models import User
-from kmrg.casestudies.models import CaseStudy
 from kmrg.lessons.sources import SOURCE_TYPE_MAX_LENGTH, LessonSource, load_source
 from kmrg.markdown import register_rendered_field
 from kmrg.models import Base, CreatedAtMixin, VersionedMixin, enum_type
@@ -117,35 +116,6 @@ class Lesson(VersionedMixin, CreatedAtMixin, Base):
         return f"<Lesson {self.id} {self.stage}>"
 
 
-class Adaptation(CreatedAtMixin, Base):
-    """A record that another organisation reused a case study: what it changed, what happened."""
-
-    __tablename__ = "case_study_adaptations"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    case_study_id: Mapped[int] = mapped_column(
-        ForeignKey("case_studies.id", ondelete="CASCADE"), index=True
-    )
-    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
-    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    what_changed: Mapped[str] = mapped_column(Text, default="")
-    what_changed_html: Mapped[str] = mapped_column(Text, default="")
-    what_happened: Mapped[str] = mapped_column(Text, default="")
-    what_happened_html: Mapped[str] = mapped_column(Text, default="")
-
-    case_study: Mapped[CaseStudy] = relationship()
-    organisation: Mapped[Organisation] = relationship()
-    recorded_by: Mapped[User | None] = relationship()
-
-    @property
-    def title(self) -> str:
-        """Name the record in the audit log."""
-        return f"Adapted by {self.organisation.name}" if self.organisation else "Adaptation"
-
-    def __repr__(self) -> str:
-        return f"<Adaptation {self.id} of case study {self.case_study_id}>"
-
-
 for _source, _html in [
     ("driving_event", "driving_event_html"),
     ("lesson", "lesson_html"),
@@ -153,5 +123,3 @@ for _source, _html in [
     ("evidence", "evidence_html"),
 ]:
     register_rendered_field(Lesson, _source, _html)
-register_rendered_field(Adaptation, "what_changed", "what_changed_html")
-register_rendered_field(Adaptation, "what_happened", "what_happened_html")

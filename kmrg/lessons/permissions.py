@@ -1,4 +1,4 @@
-"""Who may see, write, promote and publish lessons, and record that a case study was reused.
+"""Who may see, write, promote and publish lessons.
 
 Used by views (abort 403) and templates (hide the button) alike.
 """
@@ -7,8 +7,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from kmrg.casestudies.models import CaseStudy
-from kmrg.lessons.case_study_source import is_case_study_public
 from kmrg.lessons.models import Lesson, LessonStatus
 from kmrg.lessons.sources import LessonSource
 
@@ -82,13 +80,3 @@ def can_publish_lesson(user: Any, lesson: Lesson) -> bool:
     if lesson.has_source or lesson.status is not LessonStatus.DRAFT:
         return False
     return _is_admin(user) or (_is_active(user) and _is_champion_of(user, lesson.organisation_id))
-
-
-def can_record_adaptation(user: Any, case_study: CaseStudy) -> bool:
-    """A signed-in member of another organisation records reusing a published case study."""
-    return (
-        _is_active(user)
-        and user.organisation_id is not None
-        and user.organisation_id != case_study.organisation_id
-        and is_case_study_public(case_study)
-    )

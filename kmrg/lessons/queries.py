@@ -1,23 +1,22 @@
-"""Read lessons and adaptations."""
+"""Read lessons."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, false, func, or_, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
-from kmrg.casestudies.queries import CATEGORIES
-from kmrg.lessons.models import Adaptation, Lesson, LessonStage, LessonStatus, lesson_themes
+from kmrg.lessons.models import Lesson, LessonStage, LessonStatus, lesson_themes
 from kmrg.lessons.permissions import (
     can_add_lesson_to_source,
-    can_record_adaptation,
     can_view_lesson,
 )
 from kmrg.lessons.sources import load_source, registered_source_kinds, source_key
 from kmrg.organisations.models import Organisation, Province
+from kmrg.organisations.queries import CATEGORIES
 from kmrg.themes.models import Theme
 
 
@@ -153,47 +152,4 @@ def source_lessons_context(
         "source_lessons": lessons_for_source(session, source_type, source_id, viewer),
         "lesson_source_key": source_key(source_type, source_id),
         "can_add_lesson": source is not None and can_add_lesson_to_source(viewer, source),
-    }
-
-
-@dataclass(frozen=True)
-class AdaptationSummary:
-    """How often and where a case study was reused."""
-
-    count: int
-    organisations: list[Organisation] = field(default_factory=list)
-    adaptations: list[Adaptation] = field(default_factory=list)
-
-
-def list_adaptations(session: Session, case_study_id: int) -> list[Adaptation]:
-    """Return the adaptations of a case study, oldest first."""
-    return list(
-        session.scalars(
-            select(Adaptation)
-            .options(joinedload(Adaptation.organisation), joinedload(Adaptation.recorded_by))
-            .where(Adaptation.case_study_id == case_study_id)
-            .order_by(Adaptation.created_at, Adaptation.id)
-        )
-    )
-
-
-def adaptation_summary(session: Session, case_study_id: int) -> AdaptationSummary:
-    """Return how many times a case study was reused, and by which organisations."""
-    adaptations = list_adaptations(session, case_study_id)
-    organisations: dict[int, Organisation] = {}
-    for adaptation in adaptations:
-        organisations.setdefault(adaptation.organisation_id, adaptation.organisation)
-    return AdaptationSummary(
-        count=len(adaptations),
-        organisations=list(organisations.values()),
-        adaptations=adaptations,
-    )
-
-
-def adaptations_context(session: Session, case_study: Any, viewer: Any) -> dict[str, Any]:
-    """Return the variables templates/lessons/_adaptations.html needs."""
-    return {
-        "adaptation_summary": adaptation_summary(session, case_study.id),
-        "adapted_case_study": case_study,
-        "can_record_adaptation": can_record_adaptation(viewer, case_study),
     }

@@ -1,4 +1,4 @@
-"""Write lessons and adaptations: validate, change, flush; the view commits."""
+"""Write lessons: validate, change, flush; the view commits."""
 
 from __future__ import annotations
 
@@ -8,16 +8,14 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from kmrg.audit.services import record_event
-from kmrg.casestudies.models import CaseStudy
 from kmrg.exceptions import PermissionDenied, ValidationError
-from kmrg.lessons.models import Adaptation, Lesson, LessonStage, LessonStatus
+from kmrg.lessons.models import Lesson, LessonStage, LessonStatus
 from kmrg.lessons.permissions import (
     can_add_lesson_to_source,
     can_create_lesson,
     can_edit_lesson,
     can_promote_lesson,
     can_publish_lesson,
-    can_record_adaptation,
 )
 from kmrg.lessons.sources import load_source
 from kmrg.markdown import render_markdown
@@ -205,40 +203,3 @@ def publish_lesson(session: Session, actor: Any, lesson: Lesson) -> None:
     lesson.published_at = utcnow()
     session.flush()
     record_event(session, actor, "lesson.published", lesson)
-
-
-def record_adaptation(
-    session: Session,
-    actor: Any,
-    case_study: CaseStudy,
-    *,
-    what_changed: str,
-    what_happened: str,
-) -> Adaptation:
-    """Record that the actor's organisation reused a published case study of another one."""
-    if getattr(actor, "organisation_id", None) == case_study.organisation_id:
-        raise ValidationError(
-            "Adaptations are recorded by other organisations; your own organisation wrote "
-            "this case study."
-        )
-    if not can_record_adaptation(actor, case_study):
-        raise PermissionDenied(
-            "Signed-in members of another organisation record reuse of a published case study."
-        )
-    adaptation = Adaptation(
-        case_study=case_study,
-        organisation_id=actor.organisation_id,
-        recorded_by_id=actor.id,
-        what_changed=_clean_text(
-            what_changed, "what_changed", "Say what you changed to make it work for you."
-        ),
-        what_happened=_clean_text(
-            what_happened, "what_happened", "Say what happened when you tried it."
-        ),
-    )
-    adaptation.what_changed_html = render_markdown(adaptation.what_changed)
-    adaptation.what_happened_html = render_markdown(adaptation.what_happened)
-    session.add(adaptation)
-    session.flush()
-    record_event(session, actor, "case_study.adapted", adaptation, f"Reused “{case_study.title}”")
-    return adaptation

@@ -2,8 +2,9 @@
 
 A lesson points at its source with a generic (source_type, source_id) pair, so a meeting record,
 a peer assist or a community discussion can become a source later by registering itself here,
-without a change to the lessons area or its schema. Case studies register in
-kmrg.lessons.case_study_source.
+without a change to the lessons area or its schema. Each source's adapter lives in its own area
+(case studies: kmrg.casestudies.lesson_source) and is registered by that area's init_app; the
+lessons area never imports a source's area.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Lesson pages, and the "adapted here" form of a case study."""
+"""Lesson pages: the list, a lesson, writing, promoting and publishing one."""
 
 from __future__ import annotations
 
@@ -7,8 +7,6 @@ from typing import Any
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from kmrg.casestudies.models import CaseStudy
-from kmrg.casestudies.queries import CATEGORIES, get_case_study_by_slug
 from kmrg.exceptions import ValidationError
 from kmrg.extensions import db
 from kmrg.forms import (
@@ -19,9 +17,7 @@ from kmrg.forms import (
 )
 from kmrg.inputs import bounded_int, page_number
 from kmrg.lessons import blueprint, permissions, queries, services
-from kmrg.lessons.case_study_source import SOURCE_TYPE as CASE_STUDY
 from kmrg.lessons.forms import (
-    AdaptationForm,
     LessonActionForm,
     LessonFilterForm,
     LessonForm,
@@ -35,7 +31,11 @@ from kmrg.lessons.sources import (
     preload_sources,
     source_key,
 )
-from kmrg.organisations.queries import get_organisation_by_code, organisation_choices
+from kmrg.organisations.queries import (
+    CATEGORIES,
+    get_organisation_by_code,
+    organisation_choices,
+)
 from kmrg.service_calls import committing
 from kmrg.themes.models import Theme
 from kmrg.themes.queries import list_themes
@@ -250,43 +250,3 @@ def publish_lesson(lesson_id: int):
     if call.succeeded:
         flash("The lesson is published: everyone can read it.", "success")
     return redirect(url_for("lessons.show_lesson", lesson_id=lesson_id))
-
-
-def _get_case_study_or_404(slug: str) -> CaseStudy:
-    case_study = get_case_study_by_slug(db.session, slug)
-    if case_study is None:
-        abort(404)
-    source = load_source(db.session, CASE_STUDY, case_study.id)
-    if source is None or not source.can_view(current_user):
-        abort(404)
-    return case_study
-
-
-@blueprint.route("/case-studies/<slug>/adaptations", methods=["GET", "POST"])
-@login_required
-def record_adaptation(slug: str):
-    case_study = _get_case_study_or_404(slug)
-    source = load_source(db.session, CASE_STUDY, case_study.id)
-    back = source.url if source else url_for("lessons.list_lessons")
-    form = AdaptationForm()
-    if form.validate_on_submit():
-        with committing(form) as call:
-            services.record_adaptation(
-                db.session,
-                current_user,
-                case_study,
-                what_changed=form.what_changed.data,
-                what_happened=form.what_happened.data,
-            )
-        if call.succeeded:
-            flash(f"Thank you: {current_user.organisation.name}'s reuse is recorded.", "success")
-            return redirect(back)
-        if form.form_errors:
-            # Refused as a whole (their own organisation's case study): nothing to correct here.
-            flash(" ".join(form.form_errors), "error")
-            return redirect(back)
-    elif request.method == "GET" and not permissions.can_record_adaptation(
-        current_user, case_study
-    ):
-        abort(403)
-    return _render("lessons/record_adaptation.html", form=form, case_study=case_study, back=back)

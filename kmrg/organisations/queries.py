@@ -10,6 +10,12 @@ from sqlalchemy.orm import Session
 
 from kmrg.organisations.models import Organisation, OrganisationKind, Province
 
+# The categories of municipality lists are narrowed by, as they appear in URLs.
+CATEGORIES = {
+    "metropolitan": OrganisationKind.METROPOLITAN,
+    "district": OrganisationKind.DISTRICT,
+    "local": OrganisationKind.LOCAL,
+}
 _CODE_IN_LABEL = re.compile(r"\(([A-Z0-9-]{2,20})\)\s*$")
 
 

@@ -15,6 +15,7 @@ from kmrg.auth.models import User
 from kmrg.casestudies.demo import DemoSummary, load_case_study_demo, make_docx, make_pdf
 from kmrg.casestudies.demo_content import ATTACHMENT_ONLY_WORDS, CASE_STUDIES
 from kmrg.casestudies.models import (
+    Adaptation,
     CaseStudy,
     CaseStudyRevision,
     CaseStudyStatus,
@@ -22,7 +23,7 @@ from kmrg.casestudies.models import (
 )
 from kmrg.casestudies.queries import get_case_study_by_slug
 from kmrg.demo import load_demo
-from kmrg.lessons.models import Adaptation, Lesson, lesson_themes
+from kmrg.lessons.models import Lesson, lesson_themes
 
 BY_SLUG = {demo.slug_hint: demo for demo in CASE_STUDIES}
 PUBLISHED = [demo for demo in CASE_STUDIES if demo.status == "published"]

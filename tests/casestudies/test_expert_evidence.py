@@ -135,7 +135,7 @@ def test_evidence_is_newest_first(session, member, champion, theme):
 
 def _dependents(model):
     provider = next(p for p in registered_evidence_providers() if p.name == "case_study")
-    return provider.dependents[model]
+    return provider.settled_dependents()[model]
 
 
 def test_a_change_to_a_case_study_names_its_people_for_re_indexing(

@@ -84,6 +84,13 @@ def test_can_archive_case_study(request, role, state, allowed):
     assert permissions.can_archive_case_study(actor_for(request, role), case_study) is allowed
 
 
+# Reuse is recorded by another organisation's people (an administrator here has none of their own).
+@pytest.mark.parametrize(("role", "state", "allowed"), table({"published": {"outsider_champion"}}))
+def test_can_record_adaptation(request, role, state, allowed):
+    case_study = case_study_in(request, state)
+    assert permissions.can_record_adaptation(actor_for(request, role), case_study) is allowed
+
+
 @pytest.mark.parametrize(
     ("role", "allowed"),
     [

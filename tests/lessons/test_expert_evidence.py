@@ -146,5 +146,5 @@ def test_publishing_a_source_names_its_lesson_authors_for_re_indexing(
     source = case_study_of(session, member, champion, published=False)
     lesson = write_lesson(session, member, theme, source=("case_study", source.id))
     connection = session.connection()
-    assert list(provider.dependents[CaseStudy](source, connection)) == [member.id]
-    assert set(provider.dependents[Lesson](lesson, connection)) == {member.id}
+    assert list(provider.settled_dependents()[CaseStudy](source, connection)) == [member.id]
+    assert set(provider.settled_dependents()[Lesson](lesson, connection)) == {member.id}

@@ -1,4 +1,4 @@
-"""Who may see, write, promote and publish lessons, and record reuse: role-by-state tables."""
+"""Who may see, write, promote and publish lessons: role-by-state tables."""
 
 from __future__ import annotations
 
@@ -152,24 +152,3 @@ CREATE = {
 @pytest.mark.parametrize("role", ROLES)
 def test_who_writes_lessons(request, role):
     assert permissions.can_create_lesson(_user(request, role)) is CREATE[role]
-
-
-ADAPT = {
-    # role:              draft published archived
-    "anonymous":         (False, False, False),
-    "applicant":         (False, False, False),
-    "author":            (False, False, False),
-    "member":            (False, False, False),
-    "champion":          (False, False, False),
-    "outsider_champion": (False, True, False),
-    "admin":             (False, False, False),  # no organisation of their own
-}  # fmt: skip
-CASE_STUDY_STATES = [CaseStudyStatus.DRAFT, CaseStudyStatus.PUBLISHED, CaseStudyStatus.ARCHIVED]
-
-
-@pytest.mark.parametrize("role", ROLES)
-@pytest.mark.parametrize("status", CASE_STUDY_STATES)
-def test_who_records_an_adaptation(request, session, organisation, role, status):
-    case_study = make_case_study(session, organisation, status=status)
-    expected = ADAPT[role][CASE_STUDY_STATES.index(status)]
-    assert permissions.can_record_adaptation(_user(request, role), case_study) is expected

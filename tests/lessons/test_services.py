@@ -1,4 +1,4 @@
-"""Lesson and adaptation services, called directly."""
+"""Lesson services, called directly."""
 
 from __future__ import annotations
 
@@ -187,55 +187,6 @@ def test_a_lesson_with_a_source_is_published_with_its_source(
     lesson = make_lesson(session, organisation, source=draft_case_study)
     with pytest.raises(ValidationError):
         services.publish_lesson(session, champion, lesson)
-
-
-def test_another_organisation_records_and_the_summary_counts(
-    session, published_case_study, outsider_member, outsider_champion, admin
-):
-    services.record_adaptation(
-        session,
-        outsider_member,
-        published_case_study,
-        what_changed="Used ward committees instead of *consultants*.",
-        what_happened="Collections rose.",
-    )
-    services.record_adaptation(
-        session, outsider_champion, published_case_study, what_changed="A", what_happened="B"
-    )
-    session.commit()
-    summary = queries.adaptation_summary(session, published_case_study.id)
-    assert summary.count == 2
-    assert [o.name for o in summary.organisations] == ["Msunduzi Local Municipality"]
-    assert summary.adaptations[0].what_changed_html == (
-        "<p>Used ward committees instead of <em>consultants</em>.</p>"
-    )
-    assert "case_study.adapted" in actions(session)
-
-
-def test_the_case_studys_own_organisation_does_not_record_reuse(
-    session, member, published_case_study
-):
-    with pytest.raises(ValidationError):
-        services.record_adaptation(
-            session, member, published_case_study, what_changed="A", what_happened="B"
-        )
-
-
-def test_unpublished_case_studies_are_not_adapted(session, outsider_member, draft_case_study):
-    with pytest.raises(PermissionDenied):
-        services.record_adaptation(
-            session, outsider_member, draft_case_study, what_changed="A", what_happened="B"
-        )
-
-
-def test_an_adaptation_says_what_changed_and_what_happened(
-    session, outsider_member, published_case_study
-):
-    with pytest.raises(ValidationError) as error:
-        services.record_adaptation(
-            session, outsider_member, published_case_study, what_changed=" ", what_happened="B"
-        )
-    assert error.value.field == "what_changed"
 
 
 def test_lessons_for_a_source_show_only_what_the_viewer_may_see(

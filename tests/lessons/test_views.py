@@ -1,4 +1,4 @@
-"""The lesson pages and the "adapted here" form, through the real app."""
+"""The lesson pages, through the real app."""
 
 from __future__ import annotations
 
@@ -7,13 +7,13 @@ from datetime import UTC, datetime
 
 import pytest
 from flask import render_template_string
-from sqlalchemy import event, func, select
+from sqlalchemy import event, select
 
 from kmrg.auth.models import ProfileVisibility
 from kmrg.casestudies.models import CaseStudyStatus
 from kmrg.extensions import db
-from kmrg.lessons.models import Adaptation, Lesson, LessonStage, LessonStatus
-from kmrg.lessons.queries import adaptations_context, source_lessons_context
+from kmrg.lessons.models import Lesson, LessonStage, LessonStatus
+from kmrg.lessons.queries import source_lessons_context
 from kmrg.organisations.models import OrganisationKind, Province
 from tests import factories
 from tests.factories import post, sign_in
@@ -318,40 +318,6 @@ def test_state_changing_urls_need_sign_in_post_and_csrf(client, member, urls, dr
         assert client.post(url).status_code == 400, url
 
 
-# "Adapted here".
-
-
-def _adaptation_url(case_study) -> str:
-    return f"/case-studies/{case_study.slug}/adaptations"
-
-
-def _render_adaptations(case_study, viewer) -> str:
-    with db.session.no_autoflush:
-        context = adaptations_context(db.session, case_study, viewer)
-    return render_template_string('{% include "lessons/_adaptations.html" %}', **context)
-
-
-def test_an_adaptation_is_recorded_and_counted(
-    app, session, client, outsider_member, published_case_study
-):
-    sign_in(client, outsider_member)
-    assert "What you changed" in text(client.get(_adaptation_url(published_case_study)))
-    response = post(
-        client,
-        _adaptation_url(published_case_study),
-        {"what_changed": "Ward committees, not consultants.", "what_happened": "It worked."},
-    )
-    assert response.status_code == 302
-    assert response.location.endswith(f"/case-studies/{published_case_study.slug}")
-    adaptation = session.scalars(select(Adaptation)).one()
-    assert adaptation.organisation.name == "Msunduzi Local Municipality"
-    with app.test_request_context("/"):
-        page = _render_adaptations(published_case_study, outsider_member)
-    assert "Reused 1 time:" in page
-    assert "Msunduzi Local Municipality</a>." in page
-    assert "Ward committees, not consultants." in page
-
-
 def test_the_case_study_page_partials_render(app, session, organisation, published_case_study):
     make_lesson(session, organisation, source=published_case_study, title="Plan transport early")
     with app.test_request_context("/"):
@@ -359,51 +325,6 @@ def test_the_case_study_page_partials_render(app, session, organisation, publish
         page = render_template_string('{% include "lessons/_lessons_for_source.html" %}', **context)
     assert "Plan transport early" in page
     assert "Add a lesson" not in page
-
-
-def test_the_same_organisation_cannot_record_reuse(session, client, member, published_case_study):
-    sign_in(client, member)
-    assert client.get(_adaptation_url(published_case_study)).status_code == 403
-    response = post(
-        client, _adaptation_url(published_case_study), {"what_changed": "A", "what_happened": "B"}
-    )
-    assert response.status_code == 302
-    assert response.location.endswith(f"/case-studies/{published_case_study.slug}")
-    assert "your own organisation wrote this case study" in text(client.get(response.location))
-    assert session.scalar(select(func.count()).select_from(Adaptation)) == 0
-
-
-def test_an_unpublished_case_study_cannot_be_adapted(
-    session, client, outsider_member, admin, draft_case_study, other_organisation
-):
-    sign_in(client, outsider_member)
-    response = post(
-        client, _adaptation_url(draft_case_study), {"what_changed": "A", "what_happened": "B"}
-    )
-    assert response.status_code == 404
-    # Even someone who may see the draft cannot record reuse of it.
-    admin.organisation_id = other_organisation.id
-    session.commit()
-    post(client, "/logout")
-    sign_in(client, admin)
-    response = post(
-        client, _adaptation_url(draft_case_study), {"what_changed": "A", "what_happened": "B"}
-    )
-    assert response.status_code == 403
-    assert session.scalar(select(func.count()).select_from(Adaptation)) == 0
-
-
-def test_adaptation_needs_sign_in_post_and_csrf(client, outsider_member, published_case_study):
-    url = _adaptation_url(published_case_study)
-    assert "/login" in post(client, url).location
-    sign_in(client, outsider_member)
-    assert client.post(url, data={"what_changed": "A", "what_happened": "B"}).status_code == 400
-    assert db.session.scalar(select(func.count()).select_from(Adaptation)) == 0
-
-
-def test_an_unknown_case_study_is_not_found(client, outsider_member):
-    sign_in(client, outsider_member)
-    assert client.get("/case-studies/nothing-here/adaptations").status_code == 404
 
 
 def test_organisation_kinds_are_offered_as_categories(client):

@@ -1,4 +1,4 @@
-"""Case studies as a source of lessons (the first source kind; see kmrg.lessons.sources)."""
+"""Case studies as a source of lessons: the adapter case studies plug into kmrg.lessons.sources."""
 
 from __future__ import annotations
 
@@ -9,15 +9,10 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from kmrg.casestudies.models import CaseStudy, CaseStudyStatus
-from kmrg.casestudies.permissions import can_view_case_study
+from kmrg.casestudies.permissions import can_view_case_study, is_case_study_public
 from kmrg.lessons.sources import SourceKind, register_source
 
 SOURCE_TYPE = "case_study"
-
-
-def is_case_study_public(case_study: CaseStudy) -> bool:
-    """Tell whether the public may see the case study."""
-    return case_study.status is CaseStudyStatus.PUBLISHED
 
 
 def _load(session: Session, case_study_id: int) -> CaseStudy | None:
