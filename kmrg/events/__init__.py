@@ -16,7 +16,7 @@ def init_app(app: Flask) -> None:
     """Plug meetings into the Hub: models, routes, template permissions."""
     from kmrg.areas import add_navigation, add_template_permissions
     from kmrg.events import models as _models  # noqa: F401  (the tables, for the migrations check)
-    from kmrg.events import permissions, views  # noqa: F401  (views attach their routes)
+    from kmrg.events import permissions, series_views, views  # noqa: F401  (attach the routes)
 
     app.register_blueprint(blueprint)
     add_navigation(app, "events.list_meetings", "Meetings", order=40)

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from kmrg.events.models import Meeting, MeetingSeries, MeetingStatus, MeetingVisibility, Participant
 from kmrg.models import utcnow
+from kmrg.organisations.models import Organisation
 
 
 def get_series_by_slug(session: Session, slug: str) -> MeetingSeries | None:
@@ -138,3 +139,13 @@ def list_upcoming_series_meetings(
         .order_by(Meeting.starts_at)
     )
     return list(session.scalars(statement))
+
+
+def organisation_id_choices(session: Session) -> list[tuple[int, str]]:
+    """Return (id, "Name (CODE)") of every current organisation, by name, to host or convene."""
+    rows = session.execute(
+        select(Organisation.id, Organisation.name, Organisation.code)
+        .where(Organisation.is_retired.is_(False))
+        .order_by(Organisation.name)
+    )
+    return [(o_id, f"{name} ({code})") for o_id, name, code in rows]
