@@ -15,9 +15,16 @@ blueprint = Blueprint("events", __name__, url_prefix="/meetings")
 def init_app(app: Flask) -> None:
     """Plug meetings into the Hub: models, routes, template permissions."""
     from kmrg.areas import add_navigation, add_template_permissions
+    from kmrg.events import (  # noqa: F401  (the views modules attach their routes)
+        calendar_views,
+        permissions,
+        series_views,
+        views,
+    )
     from kmrg.events import models as _models  # noqa: F401  (the tables, for the migrations check)
-    from kmrg.events import permissions, series_views, views  # noqa: F401  (attach the routes)
+    from kmrg.events.search import register_search_documents
 
     app.register_blueprint(blueprint)
+    register_search_documents()
     add_navigation(app, "events.list_meetings", "Meetings", order=40)
     add_template_permissions(app, permissions)

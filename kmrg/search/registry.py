@@ -120,7 +120,10 @@ class DocumentType:
       one `record`, the heavier is the one shown;
     - `build_many(session, objs)`: optional, the documents of many loaded records at once (by
       id), for areas whose documents need more than the loaded record: the search page and the
-      indexer call it so their queries do not grow with the number of records.
+      indexer call it so their queries do not grow with the number of records;
+    - `describe(obj)`: optional, what a result says under its title, read from the loaded record
+      (a meeting's dates, host and status); without it (or when it says nothing), the names of
+      the result's organisation, province, years and stage.
     """
 
     name: str
@@ -135,6 +138,7 @@ class DocumentType:
     weight: float = 1.0
     build_many: Callable[[Session, Sequence[Any]], dict[str, SearchDocument | None]] | None = None
     plural: str = ""
+    describe: Callable[[Any], Sequence[str]] | None = None
 
     def documents(self, session: Session, objs: Sequence[Any]) -> dict[str, SearchDocument | None]:
         """Return the documents of loaded records by id (None where one must not be indexed)."""

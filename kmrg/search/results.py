@@ -40,7 +40,12 @@ class SearchResult:
     details: tuple[str, ...] = ()
 
     def named(self, labels: Mapping[str, Mapping[str, str]]) -> SearchResult:
-        """Return the result with its organisation, province, years and stage named."""
+        """Return the result with its organisation, province, years and stage named.
+
+        A result whose type described it already keeps its own details.
+        """
+        if self.details:
+            return self
         details = []
         for name in DETAIL_FACETS:
             values = sorted(self.facets.get(name, ()))
@@ -99,6 +104,7 @@ def build_results(
                 facets={name: tuple(values) for name, values in document.facets.items()},
                 date=document.date,
                 score=hit.score,
+                details=tuple(document_type.describe(obj)) if document_type.describe else (),
             )
         )
     return results

@@ -10,6 +10,7 @@ people's own pages, and no audience of the index is exactly those people.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -17,6 +18,8 @@ from flask_login import AnonymousUserMixin
 
 from kmrg.auth.models import AccountStatus, ProfileVisibility, Role, User
 from kmrg.casestudies.models import CaseStudyStatus
+from kmrg.events.models import MeetingVisibility, Participant
+from kmrg.events.services import MeetingData, SeriesData, create_meeting, create_series
 from kmrg.experts.services import ExternalPerson, ProfileDetails, create_external_profile
 from kmrg.lessons.models import LessonStatus
 from kmrg.search.pipeline import get_pipeline
@@ -167,3 +170,33 @@ def test_experts(session, viewers, organisation):
         table[word] = (external, expected)
 
     check_table(session, viewers, table, "expert")
+
+
+def test_meetings(session, viewers, organisation, admin):
+    series = create_series(session, admin, SeriesData(title="Quarterly meetings"))
+    table = {}
+    for word, visibility, is_draft, expected in [
+        ("publicmeeting", MeetingVisibility.PUBLIC, False, EVERYONE),
+        ("membersmeeting", MeetingVisibility.MEMBERS, False, MEMBERS),
+        # Not even the invited find it: no audience of the index is exactly them.
+        ("invitedmeeting", MeetingVisibility.INVITED, False, NOBODY),
+        ("draftmeeting", MeetingVisibility.PUBLIC, True, NOBODY),
+    ]:
+        meeting = create_meeting(
+            session,
+            admin,
+            series,
+            MeetingData(
+                title=f"Meeting {word}",
+                starts_at=datetime(2030, 5, 6, 7, tzinfo=UTC),
+                ends_at=datetime(2030, 5, 6, 14, tzinfo=UTC),
+                host_organisation_id=organisation.id,
+                visibility=visibility,
+            ),
+            is_draft=is_draft,
+        )
+        session.add(Participant(meeting=meeting, user_id=viewers["outsider"].id))
+        session.commit()
+        table[word] = (meeting, expected)
+
+    check_table(session, viewers, table, "meeting")
