@@ -218,3 +218,13 @@ def test_a_members_only_meeting_file_is_never_kept_by_a_shared_cache(
     assert response.status_code == 200
     assert not response.cache_control.public
     assert "no-store" in response.headers["Cache-Control"]
+
+
+def test_the_meeting_and_series_pages_link_to_their_calendars(client, series, public_meeting):
+    page = client.get(f"/meetings/{public_meeting.slug}").get_data(as_text=True)
+    assert f'href="/meetings/{public_meeting.slug}.ics" download>Add this meeting' in page
+    page = client.get(f"/meetings/series/{series.slug}").get_data(as_text=True)
+    assert f'href="webcal://hub.test/meetings/series/{series.slug}.ics">Subscribe' in page
+    assert f'href="/meetings/series/{series.slug}.ics" download>' in page
+    # The page says what the feed leaves out, and why.
+    assert "holds only this series' public" in page
