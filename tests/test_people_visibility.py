@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +26,9 @@ from kmrg.auth.models import AccountStatus, ProfileVisibility, Role, User
 from kmrg.casestudies import adaptation_services
 from kmrg.casestudies import services as case_studies
 from kmrg.casestudies.owners import OwnerEntry
+from kmrg.events import agenda
+from kmrg.events import services as meetings
+from kmrg.events.models import MeetingVisibility
 from kmrg.experts.endorsements import endorse_expert
 from kmrg.experts.models import ExpertiseLevel, area_key
 from kmrg.experts.services import (
@@ -88,6 +92,7 @@ class World:
     adapted_slug: str  # the expert's organisation's case study every member adapted
     conversations: list[int]  # each member's conversation with the expert
     password: str = factories.PASSWORD
+    meetings: dict[str, str] = field(default_factory=dict)  # state -> slug of its public meeting
 
 
 def _person(session, state: str, kind: str, organisation) -> User:
@@ -143,6 +148,7 @@ def build_world(session) -> World:
         title="Expertville meter audit",
         theme_ids=[theme.id],
     )
+    series = meetings.create_series(session, admin, meetings.SeriesData(title="Meters forum"))
     session.commit()
 
     world = World(
@@ -210,6 +216,30 @@ def build_world(session) -> World:
             ContactRequest(subject=f"Meters in {town.name}", need="Could we talk about meters?"),
         )
         world.conversations.append(conversation.id)
+        # A public meeting hosted elsewhere, where the champion facilitates and the member speaks.
+        meeting = meetings.create_meeting(
+            session,
+            admin,
+            series,
+            meetings.MeetingData(
+                title=f"Meters forum number {number}",
+                starts_at=datetime(2031, 3, number, 7, tzinfo=UTC),
+                ends_at=datetime(2031, 3, number, 14, tzinfo=UTC),
+                host_organisation_id=expert_town.id,
+                visibility=MeetingVisibility.PUBLIC,
+            ),
+        )
+        agenda.add_session(
+            session,
+            admin,
+            meeting,
+            agenda.SessionData(
+                title="Meter audits",
+                facilitator_id=champion.id,
+                speakers=[agenda.SpeakerEntry(user_id=member.id)],
+            ),
+        )
+        world.meetings[state] = meeting.slug
         session.commit()
     # Accounts are disabled after their owners did everything above, as happens when people leave.
     for kind in ("member", "champion"):
@@ -345,6 +375,8 @@ PLACES = {
     "lesson promoter": ("champion", lambda w, s: f"/lessons/{w.lessons[s]}", False),
     "adaptation recorder": ("member", lambda w, s: f"/case-studies/{w.adapted_slug}", False),
     "external profile keeper": ("champion", lambda w, s: f"/experts/{w.external_slugs[s]}", False),
+    "meeting speaker": ("member", lambda w, s: f"/meetings/{w.meetings[s]}", True),
+    "meeting facilitator": ("champion", lambda w, s: f"/meetings/{w.meetings[s]}", True),
     "organisation's members": (
         "member",
         lambda w, s: f"/organisations/{w.organisation_codes[s]}",

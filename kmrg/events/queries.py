@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import Select, false, or_, select
 from sqlalchemy.orm import Session, selectinload
 
+from kmrg.auth.models import AccountStatus, ProfileVisibility, User
 from kmrg.events.models import Meeting, MeetingSeries, MeetingStatus, MeetingVisibility, Participant
 from kmrg.models import utcnow
 from kmrg.organisations.models import Organisation
@@ -149,3 +151,27 @@ def organisation_id_choices(session: Session) -> list[tuple[int, str]]:
         .order_by(Organisation.name)
     )
     return [(o_id, f"{name} ({code})") for o_id, name, code in rows]
+
+
+def list_people_to_choose(session: Session, viewer: Any, *, keep: Iterable[int] = ()) -> list[User]:
+    """Return the active people `viewer` may see named, by name, to pick as a speaker.
+
+    Administrators see everyone; others see the people whose chosen visibility shows them to
+    members, and themselves. `keep` adds people already chosen on the record being edited.
+    """
+    statement = (
+        select(User)
+        .options(selectinload(User.organisation))
+        .where(User.status == AccountStatus.ACTIVE)
+        .order_by(User.name, User.id)
+    )
+    if not getattr(viewer, "is_admin", False):
+        shown = or_(
+            User.profile_visibility.in_([ProfileVisibility.PUBLIC, ProfileVisibility.MEMBERS]),
+            User.id == getattr(viewer, "id", None),
+        )
+        kept = list(keep)
+        if kept:
+            shown = or_(shown, User.id.in_(kept))
+        statement = statement.where(shown)
+    return list(session.scalars(statement))
