@@ -15,10 +15,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
+from typing import Any
 from urllib.parse import urlsplit
 
 from flask import current_app
 from icalendar import Calendar, Event
+from sqlalchemy import false
 from sqlalchemy.orm import Session, selectinload
 
 from kmrg.events.models import AgendaSession, Meeting, MeetingSeries, MeetingStatus
@@ -86,30 +88,37 @@ def write_meeting_calendar(meeting: Meeting) -> bytes:
     return _finished(calendar)
 
 
-def write_series_feed(series: MeetingSeries, meetings: Iterable[Meeting]) -> bytes:
+def write_series_feed(
+    series: MeetingSeries, meetings: Iterable[Meeting], *, personal: bool = False
+) -> bytes:
     """Return the subscribable feed of a series holding `meetings` (the caller chose which)."""
     calendar = _calendar()
     calendar.add("x-wr-calname", series.title)
-    calendar.add("x-wr-caldesc", f"Meetings of {series.title}, from the KMRG Knowledge Hub")
+    held = "the meetings you may see" if personal else "its public meetings"
+    calendar.add("x-wr-caldesc", f"{series.title}: {held}, from the KMRG Knowledge Hub")
     calendar.add("x-wr-timezone", LOCAL_ZONE_NAME)
     calendar.add("refresh-interval", REFRESH_INTERVAL, parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", REFRESH_INTERVAL)
-    calendar.add("url", external_url("events.series_calendar", slug=series.slug))
+    calendar.add("url", external_url("events.show_series", slug=series.slug))
     for meeting in meetings:
         calendar.add_component(meeting_event(meeting))
     return _finished(calendar)
 
 
-def list_feed_meetings(session: Session, series: MeetingSeries) -> list[Meeting]:
-    """Return the meetings a series' feed holds: those anyone may see, in date order.
+def list_feed_meetings(
+    session: Session, series: MeetingSeries, person: Any = None
+) -> list[Meeting]:
+    """Return the meetings a series' feed holds, in date order: those anyone may see, or
+    those `person` may see in their own feed (see kmrg.events.feed_tokens).
 
-    Calendar apps fetch feeds without the subscriber's cookies, so the feed is the same for
-    everyone: members-only and invited-only meetings and unconfirmed drafts are never in it.
+    Calendar apps fetch feeds without the subscriber's cookies, so the public feed is the same
+    for everyone: members-only and invited-only meetings are never in it. Unconfirmed drafts
+    are in no feed, not even their organisers'.
     """
     statement = (
-        visible_meetings(None)
+        visible_meetings(person)
         .options(selectinload(Meeting.host_organisation), selectinload(Meeting.sessions))
-        .where(Meeting.series_id == series.id)
+        .where(Meeting.series_id == series.id, Meeting.is_draft == false())
         .order_by(Meeting.starts_at, Meeting.id)
     )
     return list(session.scalars(statement))

@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+import html
+import re
 from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 from icalendar import Calendar
+from sqlalchemy import update
 
+from kmrg.auth import services as auth_services
+from kmrg.auth.models import AccountStatus, User
+from kmrg.database import writing_after_reads
 from kmrg.events import services
 from kmrg.events.models import AgendaSession, MeetingStatus, MeetingVisibility
 from kmrg.localtime import from_local
 from tests.events.conftest import invite, meeting_data
+from tests.factories import PASSWORD, post
 
 TEN_AM = time(10, 0)
 MARCH_12 = date(2031, 3, 12)
@@ -228,3 +235,52 @@ def test_the_meeting_and_series_pages_link_to_their_calendars(client, series, pu
     assert f'href="/meetings/series/{series.slug}.ics" download>' in page
     # The page says what the feed leaves out, and why.
     assert "holds only this series' public" in page
+
+
+def personal_feed_of(client_as, user, series) -> str:
+    """Return the address of `user`'s own feed, as the series page shows it to them."""
+    page = client_as(user).get(f"/meetings/series/{series.slug}").get_data(as_text=True)
+    found = re.search(r'<code class="feed-address">(http://hub\.test/[^<]+)</code>', page)
+    assert found, "the series page shows no personal feed"
+    assert "Keep this address to yourself" in page
+    return html.unescape(found.group(1)).removeprefix("http://hub.test")
+
+
+def test_a_personal_feed_holds_what_its_person_may_see_without_a_cookie(
+    session, client, client_as, series, meetings_of_every_kind, member, guest
+):
+    invite(session, meetings_of_every_kind["invited"], guest)
+    public = {"Public meeting in Cape Town", "Cancelled meeting in Polokwane"}
+    for person, expected in [
+        (member, public | {"Members meeting in Tshwane"}),
+        (guest, public | {"Members meeting in Tshwane", "Invited meeting in Durban"}),
+    ]:
+        address = personal_feed_of(client_as, person, series)
+        response = client.get(address)  # an anonymous client: no cookie, as a calendar app
+        summaries = {str(e["SUMMARY"]) for e in events_of(calendar_of(response))}
+        assert summaries == expected
+        assert "Imported draft" not in response.get_data(as_text=True)
+        assert response.cache_control.private
+        assert response.cache_control.no_store
+
+
+def test_a_personal_feed_stops_when_its_person_changes_password_or_is_disabled(
+    session, client, client_as, series, member, admin
+):
+    address = personal_feed_of(client_as, member, series)
+    assert client.get(address).status_code == 200
+    post(client_as(member), "/logout")  # signing out does not stop the calendar
+    session.expire_all()
+    assert client.get(address).status_code == 200
+    assert client.get(address[:-2] + "xx").status_code == 404  # a token not signed by the Hub
+    auth_services.change_password(session, member, PASSWORD, "A new long passphrase 2031")
+    session.commit()
+    assert client.get(address).status_code == 404
+    address = personal_feed_of(client_as, admin, series)
+    # This session's reads began before that sign-in wrote: write in a transaction of its own.
+    with writing_after_reads(session):
+        session.execute(
+            update(User).where(User.id == admin.id).values(status=AccountStatus.DISABLED)
+        )
+        session.commit()
+    assert client.get(address).status_code == 404
