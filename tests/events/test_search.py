@@ -24,6 +24,7 @@ from kmrg.events.models import (
 )
 from kmrg.events.permissions import can_view_meeting
 from kmrg.events.search import annexure_letter, build_meeting_document
+from kmrg.search.pipeline import get_pipeline
 from kmrg.search.registry import Audience
 from tests.events.conftest import invite, meeting_data
 
@@ -301,3 +302,19 @@ def test_a_result_names_its_dates_host_and_status(session, make_meeting, client)
 
 def test_annexures_are_lettered_in_order():
     assert [annexure_letter(i) for i in (0, 1, 25, 26, 27)] == ["A", "B", "Z", "AA", "AB"]
+
+
+def test_a_rebuild_indexes_exactly_the_meetings_search_may_show(session, make_meeting, guest):
+    shown = {
+        make_meeting(title="Shown public", visibility=MeetingVisibility.PUBLIC),
+        make_meeting(title="Shown to members", visibility=MeetingVisibility.MEMBERS),
+    }
+    hidden = make_meeting(title="Hidden invited", visibility=MeetingVisibility.INVITED)
+    invite(session, hidden, guest)
+    make_meeting(title="Hidden draft", visibility=MeetingVisibility.PUBLIC, is_draft=True)
+    pipeline = get_pipeline()
+    assert pipeline.check().is_clean  # what was indexed as it was saved
+    pipeline.rebuild()
+    assert pipeline.check().is_clean
+    meetings = {key for key in pipeline.expected_keys() if key.startswith("meeting:")}
+    assert meetings == {f"meeting:{meeting.id}" for meeting in shown}
