@@ -23,9 +23,12 @@ def init_app(app: Flask) -> None:
         views,
     )
     from kmrg.events import models as _models  # noqa: F401  (the tables, for the migrations check)
+    from kmrg.events.organisation_section import TEMPLATE, load_hosted_meetings
     from kmrg.events.search import register_search_documents
+    from kmrg.organisations.sections import add_organisation_section
 
     app.register_blueprint(blueprint)
     register_search_documents()
     add_navigation(app, "events.list_meetings", "Meetings", order=40)
     add_template_permissions(app, permissions)
+    add_organisation_section(app, "meetings", TEMPLATE, load_hosted_meetings, order=20)

@@ -175,3 +175,17 @@ def list_people_to_choose(session: Session, viewer: Any, *, keep: Iterable[int] 
             shown = or_(shown, User.id.in_(kept))
         statement = statement.where(shown)
     return list(session.scalars(statement))
+
+
+def list_hosted_meetings(
+    session: Session, viewer: Any, organisation: Organisation, *, limit: int = 50
+) -> list[Meeting]:
+    """Return the meetings `organisation` hosts that `viewer` may see, newest first."""
+    statement = (
+        visible_meetings(viewer)
+        .options(selectinload(Meeting.series))
+        .where(Meeting.host_organisation_id == organisation.id)
+        .order_by(Meeting.starts_at.desc(), Meeting.id.desc())
+        .limit(limit)
+    )
+    return list(session.scalars(statement))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import Select, func, or_, select
 
@@ -30,6 +30,7 @@ from kmrg.organisations.queries import (
     get_organisation_by_code,
     organisations_by_province,
 )
+from kmrg.organisations.sections import sections_for
 from kmrg.service_calls import committing
 
 NATIONAL = "national"
@@ -97,6 +98,7 @@ def show_organisation(code: str):
         "organisations/show.html",
         organisation=organisation,
         people=people,
+        sections=sections_for(current_app, db.session, current_user, organisation),
         action_form=OrganisationActionForm(),
         Kind=OrganisationKind,
     )
