@@ -170,6 +170,11 @@ def is_action_owner(user: Any, action: ActionItem) -> bool:
     )
 
 
+def can_view_action(user: Any, action: ActionItem) -> bool:
+    """An action is as visible as its meeting."""
+    return can_view_meeting(user, action.meeting)
+
+
 def can_update_action(user: Any, action: ActionItem) -> bool:
     """The action's owner and the meeting's organisers record progress and close it."""
     if not can_view_meeting(user, action.meeting):
