@@ -16,6 +16,7 @@ def init_app(app: Flask) -> None:
     """Plug meetings into the Hub: models, routes, template permissions."""
     from kmrg.areas import add_navigation, add_template_permissions
     from kmrg.events import (  # noqa: F401  (the views modules attach their routes)
+        action_views,
         agenda_views,
         calendar_views,
         permissions,
