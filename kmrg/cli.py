@@ -9,6 +9,7 @@ from flask import Flask
 from flask.cli import AppGroup, FlaskGroup, with_appcontext
 
 from kmrg.backup.commands import export_command, import_command
+from kmrg.events.commands import events_group
 from kmrg.extensions import db
 
 
@@ -333,6 +334,7 @@ for _command in (
     attachments_group,
     experts_group,
     mail_group,
+    events_group,
     demo_command,
     export_command,
     import_command,
