@@ -104,3 +104,19 @@ def _begin_sqlite(connection: Connection) -> None:
     if connection.dialect.name != "sqlite":
         return
     connection.exec_driver_sql("BEGIN IMMEDIATE" if transaction_will_write() else "BEGIN")
+
+
+@contextmanager
+def outside_transaction(session: Session) -> Iterator[None]:
+    """Run slow work that needs no database with no transaction open, holding no lock.
+
+    A request that may write takes SQLite's write lock when its transaction begins (see
+    transaction_will_write), so seconds of other work inside it (reading an uploaded file in a
+    child process) would stall every other writer. The transaction so far must have changed
+    nothing: it ends here (objects stay loaded: they are not expired on commit), and the work
+    after the block starts a transaction of its own.
+    """
+    if session.new or session.dirty or session.deleted:
+        raise RuntimeError("outside_transaction() with unsaved changes; save them first")
+    session.commit()
+    yield

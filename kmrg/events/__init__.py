@@ -19,6 +19,7 @@ def init_app(app: Flask) -> None:
         action_views,
         agenda_views,
         calendar_views,
+        import_views,
         permissions,
         series_views,
         views,

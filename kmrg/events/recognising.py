@@ -76,7 +76,7 @@ def recognise_meeting_record(text: str) -> RecognisedRecord:
     is_truncated = len(text) > MAX_RECOGNISED_CHARS
     text = text[:MAX_RECOGNISED_CHARS]
     lines = read_lines(text)
-    paragraphs = read_paragraphs(lines)
+    paragraphs = read_paragraphs(lines, is_heading=lambda text: bool(_SESSION.match(text)))
     title, title_line = _title(lines)
     dates = find_dates(title_line) or find_dates(text[:5000])
     people = PeopleFinder(paragraphs)
@@ -244,7 +244,8 @@ def _listed_attendees(lines: list[Line]) -> list[Proposed]:
         match = _ATTENDANCE_HEADING.match(line.text)
         if not match:
             continue
-        items = [match.group("rest")] if match.group("rest") else _list_after(lines, index)
+        rest = match.group("rest")
+        items = [rest] if rest else _list_after(lines, index, limit=MAX_PER_KIND * 2)
         for name, organisation in people_in_list(items):
             found.append(Proposed(ProposalKind.ATTENDEE, name, organisation, line.offset))
     return found

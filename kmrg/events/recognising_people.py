@@ -43,6 +43,9 @@ _FROM = re.compile(r"\b(?:from|of|at)\s+(?:the\s+)?")
 _JOINED = re.compile(r"\s*,?\s*(?:and|&)\s+")
 PRONOUNS = frozenset({"he", "she", "they"})
 _RESOLVE_WITHIN = 3000
+# Far more than any record names: a text of nothing but names stops costing time here.
+MAX_MENTIONS = 1000
+MAX_MENTIONS_PER_SENTENCE = 40
 
 
 @dataclass(frozen=True)
@@ -66,6 +69,8 @@ def mentions_in(sentence: str, offset: int = 0) -> list[Mention]:
     starts = [(m.end(), _INTRODUCED) for m in _CLAUSE_START.finditer(sentence)]
     starts += [(m.end(), _AFTER_BY) for m in _BY.finditer(sentence)]
     for start, pattern in starts:
+        if len(found) >= MAX_MENTIONS_PER_SENTENCE:
+            break
         match = pattern.match(sentence, start)
         if not match or start in found:
             continue
@@ -99,6 +104,8 @@ class PeopleFinder:
         self.mentions: list[Mention] = []
         for paragraph in paragraphs:
             for start, sentence in split_sentences(paragraph.text):
+                if len(self.mentions) >= MAX_MENTIONS:
+                    return
                 self.mentions += mentions_in(sentence, paragraph.offset + start)
 
     def people(self) -> list[tuple[str, str, int]]:

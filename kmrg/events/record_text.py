@@ -8,6 +8,7 @@ the text.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
@@ -66,11 +67,14 @@ class Paragraph:
 _ENDS_SENTENCE = re.compile(r"[.!?:;][\"”'’)\]]*$")
 
 
-def read_paragraphs(lines: list[Line]) -> list[Paragraph]:
+def read_paragraphs(
+    lines: list[Line], is_heading: Callable[[str], bool] = lambda text: False
+) -> list[Paragraph]:
     """Group lines into paragraphs: a blank line, a bullet or a finished sentence ends one.
 
     Word's and PDF's text has a line per paragraph and no blank lines, so a line that ends a
     sentence ends its paragraph; a plain-text line wrapped mid-sentence is joined to the next.
+    The first line (the title) and headings are paragraphs of their own.
     """
     paragraphs: list[Paragraph] = []
     current: list[Line] = []
@@ -85,10 +89,11 @@ def read_paragraphs(lines: list[Line]) -> list[Paragraph]:
         if not line.text:
             close()
             continue
-        if line.is_bullet:
+        heading = not paragraphs or is_heading(line.text)
+        if line.is_bullet or heading:
             close()
         current.append(line)
-        if _ENDS_SENTENCE.search(line.text):
+        if heading or _ENDS_SENTENCE.search(line.text):
             close()
     close()
     return paragraphs

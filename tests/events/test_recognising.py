@@ -270,3 +270,23 @@ def test_the_reference_groups_record_of_february_2008():
     owners = [p.detail for p in record.actions]
     assert "Kubeshni Govender-Jones" in owners
     assert {"Cape Town", "NMB", "Joburg"} <= set(owners)
+
+
+def test_a_long_attendance_register_is_read_whole():
+    first = [
+        "Ayanda",
+        "Bongi",
+        "Chris",
+        "Dineo",
+        "Elna",
+        "Fikile",
+        "Gugu",
+        "Hennie",
+        "Itumeleng",
+        "Jabu",
+    ]
+    last = ["Mokoena", "Naidoo", "Olivier", "Pillay", "Radebe", "Sithole", "Tshabalala", "Venter"]
+    names = [f"{given} {family}" for given in first for family in last]
+    register = "\n".join(f"{n + 1}. {name} (Msunduzi Municipality)" for n, name in enumerate(names))
+    record = recognise_meeting_record(f"Register, 1 April 2012\n\nAttendance register:\n{register}")
+    assert [p.text for p in record.attendees] == names
