@@ -9,8 +9,10 @@ sessions, attendees, annexures and actions wait as ImportProposal rows until the
 
 Each kind is confirmed by one function below (_confirm_session, _confirm_attendee,
 _confirm_annexure, _confirm_action), the one place that changes when the module owning that
-record offers a service for it. An annexure needs its file, which a record does not carry: a
-confirmed annexure title joins an "Annexures to attach" list at the end of the meeting's notes.
+record offers a service for it: sessions go through kmrg.events.agenda; the others are written
+against the models until their modules' services land. An annexure needs its file, which a
+record does not carry: a confirmed annexure title joins an "Annexures to attach" list at the end
+of the meeting's notes.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 from werkzeug.datastructures import FileStorage
 
@@ -38,11 +40,10 @@ from kmrg.attachments.validation import (
     split_name,
 )
 from kmrg.audit.services import record_event
-from kmrg.events import permissions, services
+from kmrg.events import agenda, permissions, services
 from kmrg.events.matching import match_member, match_organisation
 from kmrg.events.models import (
     ActionItem,
-    AgendaSession,
     ImportProposal,
     Meeting,
     MeetingSeries,
@@ -290,11 +291,7 @@ def _confirm_session(
 ) -> None:
     if len(text) > 200:
         raise ValidationError("Keep a session's title under 200 characters.", "text")
-    last = session.scalar(
-        select(func.max(AgendaSession.position)).where(AgendaSession.meeting_id == meeting.id)
-    )
-    position = 0 if last is None else last + 1
-    session.add(AgendaSession(meeting_id=meeting.id, position=position, title=text))
+    agenda.add_session(session, actor, meeting, agenda.SessionData(title=text))
 
 
 def _confirm_attendee(
