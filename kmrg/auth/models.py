@@ -129,8 +129,9 @@ class AnonymousUser(AnonymousUserMixin):
 class Throttle(Base):
     """How many attempts one key (an account, a client address, a member) used in one scope.
 
-    The counts live in the database so that every worker process shares them. `key` is a SHA-256
-    digest of what was counted, so the table holds no e-mail or IP address in readable form.
+    The counts live in the database so that every worker process shares them. `key` is an
+    HMAC-SHA256, keyed with the app's secret, of what was counted: the table holds no e-mail or IP
+    address in readable form, and guesses of them cannot be checked against it without the secret.
     """
 
     __tablename__ = "throttles"

@@ -11,10 +11,12 @@ drive the clock.
 from __future__ import annotations
 
 import hashlib
+import hmac
 import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from flask import current_app
 from sqlalchemy import ColumnElement, and_, delete, insert, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -126,8 +128,21 @@ class Decision:
 
 
 def digest(value: str) -> str:
-    """Return the key a value is counted under: a digest, so the table names nobody."""
-    return hashlib.sha256(value.encode("utf-8", "surrogatepass")).hexdigest()
+    """Return the key a value is counted under: an HMAC keyed with the app's secret.
+
+    A plain hash of an e-mail or IP address can be reversed by hashing guesses, so a leaked
+    table would say who tried to sign in; without the secret, a guess cannot be checked.
+    """
+    return hmac.new(_throttle_key(), value.encode("utf-8", "surrogatepass"), "sha256").hexdigest()
+
+
+def _throttle_key() -> bytes:
+    # A key of the throttles' own, derived from the secret, so a digest here can never double as
+    # a signature the same secret makes for cookies or reset links.
+    secret = current_app.config["SECRET_KEY"]
+    if isinstance(secret, str):
+        secret = secret.encode("utf-8")
+    return hmac.new(secret, b"kmrg.auth.throttling", hashlib.sha256).digest()
 
 
 def count_attempt(

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 
 import pytest
+from sqlalchemy import select
 
-from kmrg.auth.models import AccountStatus, User
+from kmrg.auth.models import AccountStatus, Throttle, User
 from kmrg.extensions import db
+from tests.conftest import make_app
 from tests.factories import PASSWORD, csrf_token, post, sign_in
 
 
@@ -104,6 +107,27 @@ def test_wrong_password_is_refused_with_a_message(client, member):
     response = post(client, "/login", {"email": member.email, "password": "wrong-password"})
     assert "do not match an account" in response.get_data(as_text=True)
     assert client.get("/account").status_code == 302
+
+
+def test_sign_in_throttles_store_keys_nobody_can_check_guesses_against(
+    migrated, tmp_path, client, member
+):
+    post(client, "/login", {"email": member.email, "password": "wrong-password"})
+
+    db.session.rollback()
+    stored = dict(db.session.execute(select(Throttle.scope, Throttle.key)).all())
+    counted = {"sign-in-account": member.email, "sign-in-address": "127.0.0.1"}
+    assert stored.keys() == counted.keys()
+    for scope, value in counted.items():
+        # Neither the value nor its plain hash, which anyone could compute from a guess.
+        assert stored[scope] not in {value, hashlib.sha256(value.encode()).hexdigest()}
+
+    # Keyed with the secret: a Hub with another secret counts the same account under another key.
+    other_hub = make_app(migrated, tmp_path / "other", SECRET_KEY="another-secret-key")
+    post(other_hub.test_client(), "/login", {"email": member.email, "password": "wrong"})
+    db.session.rollback()
+    keys = db.session.scalars(select(Throttle.key).where(Throttle.scope == "sign-in-account"))
+    assert len(set(keys)) == 2
 
 
 def test_logout_makes_every_earlier_session_cookie_stop_working(app, member):
