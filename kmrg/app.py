@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, g
+from flask import Flask, current_app, g
 
 from kmrg import database  # noqa: F401  (registers the SQLite engine events)
 from kmrg.config import load_config
@@ -98,7 +98,14 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_message = "Please sign in to see that page."
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
-    login_manager.user_loader(get_user_by_session_id)
+    # Every sign-in is dated (User.new_sign_in_id), and none is honoured longer than "Remember
+    # me" lasts: a stolen remember-me cookie expires on the server, not only in the browser.
+    login_manager.id_attribute = "new_sign_in_id"
+    login_manager.user_loader(
+        lambda session_id: get_user_by_session_id(
+            session_id, lasts=current_app.config["REMEMBER_COOKIE_DURATION"]
+        )
+    )
 
     @app.before_request
     def _start_with_empty_g() -> None:

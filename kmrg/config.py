@@ -64,7 +64,7 @@ ENVIRONMENT_VARIABLES = {
         "1 to take the Host from X-Forwarded-Host set by the trusted proxies (still checked "
         "against the allowed hosts)"
     ),
-    "KMRG_REMEMBER_DAYS": "days a 'Remember me' sign-in lasts; default 30",
+    "KMRG_REMEMBER_DAYS": "days a sign-in lasts at most ('Remember me' included); default 30",
 }
 
 ENVIRONMENTS = ("production", "development")

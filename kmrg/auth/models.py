@@ -10,7 +10,7 @@ from flask_login import AnonymousUserMixin
 from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from kmrg.models import Base, CreatedAtMixin, VersionedMixin, enum_type
+from kmrg.models import Base, CreatedAtMixin, VersionedMixin, enum_type, utcnow
 from kmrg.organisations.models import Organisation
 
 
@@ -103,6 +103,15 @@ class User(VersionedMixin, CreatedAtMixin, Base):
 
     def get_id(self) -> str:
         return f"{self.id}:{self.session_token}"
+
+    def new_sign_in_id(self) -> str:
+        """Return the id a new sign-in keeps in its session and remember-me cookie.
+
+        It names the account, the sign-in generation and the second the sign-in began, so the
+        server can refuse a cookie that has outlived the sign-in's lifetime (the cookies are
+        signed, so the date cannot be changed). Flask-Login calls it as its `id_attribute`.
+        """
+        return f"{self.get_id()}:{int(utcnow().timestamp())}"
 
     @property
     def is_admin(self) -> bool:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Select, case, func, or_, select
@@ -9,7 +11,11 @@ from sqlalchemy.orm import Session, joinedload
 
 from kmrg.auth.models import AccountStatus, ProfileVisibility, Role, User
 from kmrg.extensions import db
+from kmrg.models import utcnow
 from kmrg.organisations.models import Organisation
+
+# "<user id>:<session token>:<Unix second the sign-in began>", as User.new_sign_in_id makes it.
+SIGN_IN_ID = re.compile(r"(\d{1,10}):([\w-]+):(\d{1,11})", re.ASCII)
 
 
 def normalise_email(email: str) -> str:
@@ -17,10 +23,18 @@ def normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
-def get_user_by_session_id(session_id: str) -> User | None:
-    """Load the signed-in user from a session cookie's id, if its sign-in generation is current."""
-    user_id, _, token = session_id.partition(":")
-    if not user_id.isdigit() or not token:
+def get_user_by_session_id(session_id: str, lasts: timedelta) -> User | None:
+    """Load the signed-in user from a session or remember-me cookie's id.
+
+    Only if its sign-in generation is current and the sign-in began within `lasts`: a browser
+    forgets its remember-me cookie then, and the server must not honour a copy kept longer.
+    An id without a date (made before sign-ins were dated) is refused too.
+    """
+    parsed = SIGN_IN_ID.fullmatch(session_id)
+    if parsed is None:
+        return None
+    user_id, token, began = parsed.groups()
+    if datetime.fromtimestamp(int(began), UTC) < utcnow() - lasts:
         return None
     user = db.session.get(User, int(user_id))
     if user is None or user.session_token != token or not user.is_active:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import re
+from datetime import timedelta
 
 import pytest
+from flask_login.utils import decode_cookie, encode_cookie
 from sqlalchemy import select
 
 from kmrg.auth.models import AccountStatus, Throttle, User
@@ -167,6 +169,32 @@ def test_remember_me_cookie_stops_working_after_password_change(app, member):
 
     replay = app.test_client()
     replay.set_cookie("kmrg_remember", remember.value, domain="hub.test")
+    assert replay.get("/account").status_code == 302
+
+
+def remembered_for(app, member, days: float) -> str:
+    """Return a remember-me cookie as the Hub would have issued it `days` ago."""
+    browser = app.test_client()
+    post(browser, "/login", {"email": member.email, "password": PASSWORD, "remember": "y"})
+    user_id, token, began = decode_cookie(
+        browser.get_cookie("kmrg_remember", domain="hub.test").value
+    ).split(":")
+    aged = int(began) - int(timedelta(days=days).total_seconds())
+    return encode_cookie(f"{user_id}:{token}:{aged}")
+
+
+@pytest.mark.parametrize(("days", "signed_in"), [(29, True), (31, False)])
+def test_the_server_refuses_a_remember_me_cookie_older_than_30_days(app, member, days, signed_in):
+    # A copy of the cookie a thief kept past the date the browser was told to forget it.
+    replay = app.test_client()
+    replay.set_cookie("kmrg_remember", remembered_for(app, member, days), domain="hub.test")
+    assert (replay.get("/account").status_code == 200) is signed_in
+
+
+def test_a_remember_me_cookie_without_the_date_its_sign_in_began_is_refused(app, member):
+    # The Hub's cookies before sign-ins were dated: validly signed, but of no known age.
+    replay = app.test_client()
+    replay.set_cookie("kmrg_remember", encode_cookie(member.get_id()), domain="hub.test")
     assert replay.get("/account").status_code == 302
 
 
