@@ -71,13 +71,16 @@ class LessonFilterForm(FlaskForm):
 
 
 class PromoteLessonForm(FlaskForm):
-    """Promote one stage: carries the stage offered, so a repeated click cannot skip one."""
+    """Promote one stage: carries the stage offered and the page's version, so a repeated or
+    stale click can neither skip a stage nor act on a lesson the promoter has not seen."""
 
     stage = HiddenField(validators=[DataRequired()])
+    version = HiddenField()
     submit = SubmitField()
 
 
 class LessonActionForm(FlaskForm):
-    """A one-button form (publish): only its CSRF token matters."""
+    """A one-button form (publish): its CSRF token and the page's version."""
 
+    version = HiddenField()
     submit = SubmitField()

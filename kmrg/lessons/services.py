@@ -162,12 +162,29 @@ def update_lesson(
     record_event(session, actor, "lesson.updated", lesson)
 
 
-def promote_lesson(session: Session, actor: Any, lesson: Lesson, to_stage: LessonStage) -> None:
+def _check_still_current(lesson: Lesson, expected_version: int | None) -> None:
+    # Checked first, as a case study's workflow steps are: a button from a page that is out of
+    # date (a double click, two champions at once, an edit meanwhile) was meant for a lesson that
+    # has passed, so nothing is done and the person is shown the lesson as it now is.
+    if expected_version is not None and lesson.version != expected_version:
+        raise StaleEditError("The lesson changed since the page was shown.")
+
+
+def promote_lesson(
+    session: Session,
+    actor: Any,
+    lesson: Lesson,
+    to_stage: LessonStage,
+    *,
+    expected_version: int | None = None,
+) -> None:
     """Move a lesson one stage forward, naming who promoted it.
 
     `to_stage` is the stage the promoter saw offered: a repeated or stale request is refused
-    rather than skipping a stage.
+    rather than skipping a stage. Raises StaleEditError when `expected_version` is given and the
+    lesson's version is another.
     """
+    _check_still_current(lesson, expected_version)
     if lesson.stage.next is None:
         raise ValidationError(f"This lesson is already a {lesson.stage.label.lower()}.")
     if not can_promote_lesson(actor, lesson):
@@ -191,8 +208,14 @@ def promote_lesson(session: Session, actor: Any, lesson: Lesson, to_stage: Lesso
     )
 
 
-def publish_lesson(session: Session, actor: Any, lesson: Lesson) -> None:
-    """Publish a standalone lesson (a lesson with a source is public with its source)."""
+def publish_lesson(
+    session: Session, actor: Any, lesson: Lesson, *, expected_version: int | None = None
+) -> None:
+    """Publish a standalone lesson (a lesson with a source is public with its source).
+
+    Raises StaleEditError when `expected_version` is given and the lesson's version is another.
+    """
+    _check_still_current(lesson, expected_version)
     if lesson.has_source:
         raise ValidationError("This lesson is shown publicly when its source is published.")
     if lesson.status is LessonStatus.PUBLISHED:

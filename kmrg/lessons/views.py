@@ -23,7 +23,7 @@ from kmrg.lessons.forms import (
     LessonForm,
     PromoteLessonForm,
 )
-from kmrg.lessons.models import Lesson, LessonStage
+from kmrg.lessons.models import Lesson, LessonStage, LessonStatus
 from kmrg.lessons.sources import (
     LessonSource,
     load_source,
@@ -102,8 +102,8 @@ def show_lesson(lesson_id: int):
         "lessons/show.html",
         lesson=lesson,
         source=source if source is not None and source.can_view(current_user) else None,
-        promote_form=PromoteLessonForm(),
-        action_form=LessonActionForm(),
+        promote_form=PromoteLessonForm(version=str(lesson.version)),
+        action_form=LessonActionForm(version=str(lesson.version)),
     )
 
 
@@ -220,6 +220,21 @@ def edit_lesson(lesson_id: int):
     )
 
 
+def _overtaken_message(done: str | None) -> str:
+    """Say why a lesson's button did nothing: what was `done` to it meanwhile, if that is known."""
+    if done:
+        return f"This lesson was already {done}. Here it is as it is now."
+    return (
+        "This lesson was changed by someone else meanwhile, so nothing was done. "
+        "Here it is as it is now."
+    )
+
+
+def _version_of(form: PromoteLessonForm | LessonActionForm) -> int | None:
+    # A form without a version (not from the Hub's own page) is checked only by the version column.
+    return submitted_version(form) if form.version.data else None
+
+
 @blueprint.route("/lessons/<int:lesson_id>/promote", methods=["POST"])
 @login_required
 def promote_lesson(lesson_id: int):
@@ -230,10 +245,23 @@ def promote_lesson(lesson_id: int):
     if not permissions.can_promote_lesson(current_user, lesson) and lesson.stage.next is not None:
         abort(403)
     stage = form.stage.data
-    with committing() as call:
+
+    def overtaken() -> str:
+        # Called after the rollback, so the lesson reads as it now is.
+        if lesson.stage.value == stage:
+            return _overtaken_message(f"promoted to {lesson.stage.label.lower()}")
+        return _overtaken_message(None)
+
+    with committing(stale_message=overtaken) as call:
         if stage not in LessonStage._value2member_map_:
             raise ValidationError("Choose the stage to promote the lesson to.")
-        services.promote_lesson(db.session, current_user, lesson, LessonStage(stage))
+        services.promote_lesson(
+            db.session,
+            current_user,
+            lesson,
+            LessonStage(stage),
+            expected_version=_version_of(form),
+        )
     if call.succeeded:
         flash(f"The lesson is now a {lesson.stage.label.lower()}.", "success")
     return redirect(url_for("lessons.show_lesson", lesson_id=lesson_id))
@@ -243,10 +271,18 @@ def promote_lesson(lesson_id: int):
 @login_required
 def publish_lesson(lesson_id: int):
     lesson = _get_visible_lesson_or_404(lesson_id)
-    if not LessonActionForm().validate_on_submit():
+    form = LessonActionForm()
+    if not form.validate_on_submit():
         abort(400)
-    with committing() as call:
-        services.publish_lesson(db.session, current_user, lesson)
+
+    def overtaken() -> str:
+        published = lesson.status is LessonStatus.PUBLISHED
+        return _overtaken_message("published" if published else None)
+
+    with committing(stale_message=overtaken) as call:
+        services.publish_lesson(
+            db.session, current_user, lesson, expected_version=_version_of(form)
+        )
     if call.succeeded:
         flash("The lesson is published: everyone can read it.", "success")
     return redirect(url_for("lessons.show_lesson", lesson_id=lesson_id))

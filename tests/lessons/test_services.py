@@ -212,3 +212,21 @@ def test_a_case_study_draft_becomes_visible_to_the_organisations_champion(
     assert len(context["source_lessons"]) == 1
     assert context["can_add_lesson"] is True
     assert context["lesson_source_key"] == f"case_study:{case_study.id}"
+
+
+def test_promote_and_publish_refuse_a_lesson_changed_since_the_page(
+    session, champion, organisation
+):
+    lesson = make_lesson(session, organisation)
+    seen = lesson.version
+    services.promote_lesson(session, champion, lesson, LessonStage.LESSON, expected_version=seen)
+    session.commit()
+    with pytest.raises(StaleEditError):
+        services.promote_lesson(
+            session, champion, lesson, LessonStage.VALIDATED, expected_version=seen
+        )
+    with pytest.raises(StaleEditError):
+        services.publish_lesson(session, champion, lesson, expected_version=seen)
+    assert (lesson.stage, lesson.status) == (LessonStage.LESSON, LessonStatus.DRAFT)
+    services.publish_lesson(session, champion, lesson, expected_version=lesson.version)
+    assert lesson.status is LessonStatus.PUBLISHED
