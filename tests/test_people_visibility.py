@@ -26,7 +26,7 @@ from kmrg.auth.models import AccountStatus, ProfileVisibility, Role, User
 from kmrg.casestudies import adaptation_services
 from kmrg.casestudies import services as case_studies
 from kmrg.casestudies.owners import OwnerEntry
-from kmrg.events import agenda
+from kmrg.events import actions, agenda
 from kmrg.events import services as meetings
 from kmrg.events.models import MeetingVisibility
 from kmrg.experts.endorsements import endorse_expert
@@ -93,6 +93,7 @@ class World:
     conversations: list[int]  # each member's conversation with the expert
     password: str = factories.PASSWORD
     meetings: dict[str, str] = field(default_factory=dict)  # state -> slug of its public meeting
+    actions: dict[str, int] = field(default_factory=dict)  # state -> id of the member's action
 
 
 def _person(session, state: str, kind: str, organisation) -> User:
@@ -240,6 +241,15 @@ def build_world(session) -> World:
             ),
         )
         world.meetings[state] = meeting.slug
+        # The member owns an action of the meeting and notes its progress.
+        action = actions.record_action(
+            session,
+            admin,
+            meeting,
+            actions.ActionData(description="Audit the meters", owner_user_id=member.id),
+        )
+        actions.note_progress(session, member, action, note="Half done.", expected_version=1)
+        world.actions[state] = action.id
         session.commit()
     # Accounts are disabled after their owners did everything above, as happens when people leave.
     for kind in ("member", "champion"):
@@ -377,6 +387,13 @@ PLACES = {
     "external profile keeper": ("champion", lambda w, s: f"/experts/{w.external_slugs[s]}", False),
     "meeting speaker": ("member", lambda w, s: f"/meetings/{w.meetings[s]}", True),
     "meeting facilitator": ("champion", lambda w, s: f"/meetings/{w.meetings[s]}", True),
+    "action owner and progress author": (
+        "member",
+        lambda w, s: f"/meetings/actions/{w.actions[s]}",
+        False,
+    ),
+    # Owners' organisations are offered as a filter only where the owner is named.
+    "open actions page": ("member", lambda w, s: "/meetings/actions/", True),
     "organisation's members": (
         "member",
         lambda w, s: f"/organisations/{w.organisation_codes[s]}",

@@ -39,6 +39,45 @@ class DemoHub:
     paths: dict[str, str]  # endpoint -> a path to it with real records
 
 
+def _an_action_id(session: Session) -> int:
+    """Return an action item's id, recording one of a meeting of its own while the demo has none."""
+    from datetime import timedelta
+
+    from kmrg.auth.models import Role
+    from kmrg.events import actions
+    from kmrg.events import services as meeting_services
+    from kmrg.events.models import ActionItem
+    from kmrg.localtime import from_local, local_today
+
+    found = session.scalars(select(ActionItem.id)).first()
+    if found is not None:
+        return found
+    admin = session.scalars(select(User).where(User.role == Role.ADMIN)).first()
+    series = meeting_services.create_series(
+        session, admin, meeting_services.SeriesData(title="Private pages actions")
+    )
+    day = local_today() - timedelta(days=10)
+    meeting = meeting_services.create_meeting(
+        session,
+        admin,
+        series,
+        meeting_services.MeetingData(
+            title="Private pages actions meeting",
+            starts_at=from_local(day),
+            ends_at=from_local(day) + timedelta(hours=6),
+        ),
+    )
+    session.flush()
+    action = actions.record_action(
+        session,
+        admin,
+        meeting,
+        actions.ActionData(description="Send the template", owner_user_id=admin.id),
+    )
+    session.commit()
+    return action.id
+
+
 def _paths(app: Flask, session: Session) -> dict[str, str]:
     """Return one path per GET route, filled in with demo records where the route takes any."""
     case_study = session.scalars(
@@ -58,6 +97,7 @@ def _paths(app: Flask, session: Session) -> dict[str, str]:
         "display_name": attachment.display_name,
         "message_id": message_id,
         "token": "not-a-real-token",
+        "action_id": _an_action_id(session),
     }
     slugs = {
         "themes": session.scalars(select(Theme.slug)).first(),
