@@ -5,14 +5,13 @@ from __future__ import annotations
 from datetime import date, datetime
 from types import SimpleNamespace
 
-from flask import Flask, current_app, has_request_context, url_for
+from flask import Flask, current_app, url_for
 from flask_login import current_user
 from markupsafe import Markup, escape
 
 from kmrg.areas import areas_of, template_permission
 from kmrg.audit import permissions as audit_permissions
 from kmrg.auth import permissions as auth_permissions
-from kmrg.auth.forms import LogoutForm
 from kmrg.auth.models import User
 from kmrg.auth.people import describe_person
 from kmrg.casestudies import permissions as case_study_permissions
@@ -123,10 +122,7 @@ def init_templating(app: Flask) -> None:
 
     @app.context_processor
     def _globals() -> dict[str, object]:
-        values: dict[str, object] = {"perms": permissions, "navigation": navigation}
-        if has_request_context():  # e-mails are rendered outside requests and need no form
-            values["logout_form"] = LogoutForm(formdata=None)
-        return values
+        return {"perms": permissions, "navigation": navigation}
 
     app.jinja_env.filters["date"] = format_date
     app.jinja_env.filters["time_span"] = format_time_span

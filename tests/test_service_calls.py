@@ -124,9 +124,9 @@ def test_a_stale_one_button_action_says_what_the_view_reads_after_the_rollback(r
 # The only views that end a transaction by hand, each because committing() cannot say it.
 HAND_WRITTEN_TRANSACTIONS = {
     # A refused owners field still counts the member's look-ups; committing() would roll them back.
-    ("casestudies/views.py", "_owners_from", "commit"),
+    ("casestudies/views/case_studies.py", "_owners_from", "commit"),
     # The same endorsement saved from another tab is an IntegrityError, which committing() leaves.
-    ("experts/endorsement_views.py", "endorse_expert", "rollback"),
+    ("experts/views/endorsements.py", "endorse_expert", "rollback"),
     # kmrg.service_calls reaches the organisations area (through kmrg.forms), which search may not.
     ("search/views.py", "search", "commit"),
 }
@@ -160,7 +160,8 @@ def transactions_ended_in(path: Path) -> set[tuple[str, str, str]]:
 
 def test_views_commit_only_through_committing():
     package = Path(kmrg.__file__).parent
-    view_modules = {*package.rglob("views.py"), *package.rglob("*_views.py")}
+    # An area's views are its `views` module, or the modules of its `views` package.
+    view_modules = {*package.rglob("views.py"), *package.rglob("views/*.py")}
     assert len(view_modules) > 10  # the scan found the views, so an empty result means something
     found = set().union(*(transactions_ended_in(path) for path in view_modules))
     assert found == HAND_WRITTEN_TRANSACTIONS

@@ -15,11 +15,7 @@ blueprint = Blueprint("casestudies", __name__)
 
 def init_app(app: Flask) -> None:
     """Register case studies: pages, search, attachments, evidence, lesson source and demo."""
-    from kmrg.casestudies import (  # noqa: F401  (the views attach the routes)
-        adaptation_views,
-        permissions,
-        views,
-    )
+    from kmrg.casestudies import permissions, views  # noqa: F401  (attach the routes)
     from kmrg.casestudies.attachments import register_attachment_owner
     from kmrg.casestudies.expert_evidence import register_expert_evidence
     from kmrg.casestudies.lesson_source import register_case_study_source

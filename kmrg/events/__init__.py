@@ -15,16 +15,8 @@ blueprint = Blueprint("events", __name__, url_prefix="/meetings")
 def init_app(app: Flask) -> None:
     """Plug meetings into the Hub: models, routes, template permissions."""
     from kmrg.areas import add_navigation, add_template_permissions
-    from kmrg.events import (  # noqa: F401  (the views modules attach their routes)
-        action_views,
-        agenda_views,
-        calendar_views,
-        import_views,
-        permissions,
-        series_views,
-        views,
-    )
     from kmrg.events import models as _models  # noqa: F401  (the tables, for the migrations check)
+    from kmrg.events import permissions, views  # noqa: F401  (the views attach their routes)
     from kmrg.events.organisation_section import TEMPLATE, load_hosted_meetings
     from kmrg.events.search import register_search_documents
     from kmrg.organisations.sections import add_organisation_section

@@ -1,10 +1,17 @@
-"""Meeting and series forms (WTForms only; views pass the choices in)."""
+"""Meeting, series, agenda, action item and import forms (WTForms only; views pass choices in)."""
 
 from __future__ import annotations
 
+from datetime import date
+from typing import Any
+
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from wtforms import (
     DateField,
+    FieldList,
+    Form,
+    FormField,
     HiddenField,
     RadioField,
     SelectField,
@@ -13,7 +20,7 @@ from wtforms import (
     TextAreaField,
     TimeField,
 )
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 MARKDOWN_HINT = "Markdown: blank lines between paragraphs, *emphasis*, lists with “- ”."
 SAST_HINT = "South African time (SAST)."
@@ -96,3 +103,150 @@ class MeetingStatusForm(MeetingActionForm):
     """A status button: the status it moves the meeting to."""
 
     status = HiddenField()
+
+
+EMPTY_SPEAKER_ROWS = 2
+
+
+class SpeakerRow(Form):
+    """One speaker: a person in the Hub, or a guest by name and organisation."""
+
+    user_id = SelectField("Person in the Hub", choices=[], validate_choice=False)
+    guest_name = StringField("Or a guest's name", validators=[Optional(), Length(max=200)])
+    guest_organisation = StringField(
+        "Guest's organisation", validators=[Optional(), Length(max=200)]
+    )
+
+
+class SessionForm(FlaskForm):
+    title = StringField("Title", validators=[DataRequired(), Length(max=200)])
+    day = SelectField("Day", choices=[], validate_choice=False)
+    starts = TimeField(
+        "Starts at", validators=[Optional()], description="SAST; leave empty if not known."
+    )
+    ends = TimeField("Ends at", validators=[Optional()])
+    facilitator_id = SelectField("Facilitator in the Hub", choices=[], validate_choice=False)
+    facilitator_name = StringField(
+        "Or a guest facilitator",
+        validators=[Optional(), Length(max=200)],
+        description="Name and organisation, e.g. “Kubeshni Govender-Jones, SACN”.",
+    )
+    notes = TextAreaField(
+        "What was presented and discussed",
+        validators=[Optional(), Length(max=100_000)],
+        description=MARKDOWN_HINT,
+        render_kw={"rows": 8},
+    )
+    speakers = FieldList(FormField(SpeakerRow), min_entries=EMPTY_SPEAKER_ROWS, max_entries=12)
+    # The session as the form saw it: an edit of a session changed meanwhile is refused.
+    fingerprint = HiddenField()
+    submit = SubmitField("Save the session")
+
+
+class SessionMoveForm(FlaskForm):
+    """The up and down buttons: which way to move."""
+
+    direction = HiddenField()
+
+
+EARLIEST_DUE = date(2000, 1, 1)
+LATEST_DUE = date(2099, 12, 31)
+
+
+class DueDateField(DateField):
+    """A date typed as year-month-day (a date picker on phones), with a message people read."""
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError("Give the date as year-month-day, for example 2025-03-14.") from None
+
+
+def _plausible_due_date(_form: FlaskForm, field: DueDateField) -> None:
+    if field.data is not None and not EARLIEST_DUE <= field.data <= LATEST_DUE:
+        raise ValidationError("Check the year of the due date.")
+
+
+class ActionForm(FlaskForm):
+    description = TextAreaField(
+        "What has to be done",
+        validators=[DataRequired("Say what has to be done."), Length(max=2000)],
+    )
+    owner = SelectField(
+        "Who owns it",
+        choices=[],
+        validate_choice=False,
+        validators=[DataRequired("Choose who owns the action: a person or an organisation.")],
+        description="One person, or an organisation (its KM champions are reminded).",
+    )
+    due_on = DueDateField(
+        "Due date",
+        validators=[Optional(), _plausible_due_date],
+        description="South African date. The owner is reminded before it and once after it.",
+    )
+    # The version the form was opened with: a stale save is refused, not silently applied.
+    version = HiddenField()
+    submit = SubmitField("Save the action")
+
+
+class ProgressForm(FlaskForm):
+    note = TextAreaField("What happened", validators=[Optional(), Length(max=4000)])
+    status = SelectField("Status", choices=[], validate_choice=False)
+    version = HiddenField()
+    submit = SubmitField("Record progress")
+
+
+class FulfilmentForm(FlaskForm):
+    """Close an action by naming what fulfils it: an annexure, a pasted address or a search hit."""
+
+    annexure = SelectField("An annexure of this series", choices=[], validate_choice=False)
+    address = StringField(
+        "Or the address of a Hub page",
+        validators=[Optional(), Length(max=500)],
+        description="Copy it from the address bar: a case study, a lesson, an expert, a file …",
+    )
+    chosen = RadioField("Or one of these search results", choices=[], validate_choice=False)
+    note = TextAreaField("Note (optional)", validators=[Optional(), Length(max=4000)])
+    version = HiddenField()
+    submit = SubmitField("Close the action as done")
+
+
+class ActionFilterForm(FlaskForm):
+    """Narrow the open actions; read from the query string, so it needs no CSRF token."""
+
+    class Meta:
+        csrf = False
+
+    owner = SelectField("Owner", choices=[], validate_choice=False)
+    organisation = SelectField("Organisation", choices=[], validate_choice=False)
+    series = SelectField("Series", choices=[], validate_choice=False)
+
+
+class ImportMeetingForm(FlaskForm):
+    """Upload a meeting record, to make a draft meeting of a series from it."""
+
+    series = SelectField(
+        "Series",
+        choices=[],
+        validators=[DataRequired("Choose the series the meeting belongs to.")],
+        description="The series this meeting belongs to.",
+    )
+    file = FileField("Meeting record")
+    submit = SubmitField("Read the record")
+
+
+class ProposalForm(FlaskForm):
+    """Accept a proposal as edited, or reject it (the button pressed says which)."""
+
+    text = TextAreaField("What to record", validators=[Optional(), Length(max=5000)])
+    detail = StringField("Detail", validators=[Optional(), Length(max=300)])
+    accept = SubmitField("Accept")
+    reject = SubmitField("Reject")
+
+
+class AcceptAllForm(FlaskForm):
+    """Accept every pending proposal of one kind as it stands."""
+
+    kind = HiddenField()
+    submit = SubmitField("Accept all")

@@ -15,12 +15,7 @@ blueprint = Blueprint("experts", __name__)
 
 def init_app(app: Flask) -> None:
     """Register the expert locator: pages, search documents and demo profiles."""
-    from kmrg.experts import (  # noqa: F401  (the views attach the routes)
-        endorsement_views,
-        evidence_views,
-        permissions,
-        views,
-    )
+    from kmrg.experts import permissions, views  # noqa: F401  (attach the routes)
     from kmrg.experts.search import register_search_documents
 
     app.register_blueprint(blueprint)

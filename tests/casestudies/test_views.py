@@ -152,7 +152,7 @@ def test_the_list_sorts_by_title_or_newest(client, catalogue):
 
 
 def test_the_list_is_paginated(client, session, admin, organisation, monkeypatch):
-    from kmrg.casestudies import views
+    from kmrg.casestudies.views import case_studies as views
 
     monkeypatch.setattr(views, "PER_PAGE", 2)
     for number in range(3):

@@ -9,8 +9,9 @@ from datetime import timedelta
 import pytest
 
 from kmrg.auth.models import ProfileVisibility
-from kmrg.events import action_views, services
+from kmrg.events import services
 from kmrg.events.models import ActionStatus, MeetingStatus, MeetingVisibility
+from kmrg.events.views import actions as action_views
 from kmrg.localtime import local_today
 from tests import factories
 from tests.events.actions_support import add_action

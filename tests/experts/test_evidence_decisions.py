@@ -17,10 +17,10 @@ from kmrg.experts.evidence_services import (
     confirm_inferred_area,
     hide_inferred_area,
 )
-from kmrg.experts.evidence_views import evidence_context
 from kmrg.experts.models import AreaDecision, ExpertiseLevel
 from kmrg.experts.permissions import can_decide_inferred_area
 from kmrg.experts.services import ExpertiseEntry
+from kmrg.experts.views.evidence import evidence_context
 from tests import factories
 from tests.casestudies.conftest import write_case_study
 from tests.experts.conftest import make_external_profile, make_profile

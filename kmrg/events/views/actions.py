@@ -17,10 +17,10 @@ from kmrg.auth.models import User
 from kmrg.auth.people import describe_person
 from kmrg.auth.permissions import can_view_profile
 from kmrg.events import action_queries, actions, blueprint, fulfilment, permissions
-from kmrg.events.action_forms import ActionFilterForm, ActionForm, FulfilmentForm, ProgressForm
+from kmrg.events.forms import ActionFilterForm, ActionForm, FulfilmentForm, ProgressForm
 from kmrg.events.models import ActionItem, ActionStatus, Meeting
 from kmrg.events.queries import get_series_by_slug
-from kmrg.events.views import get_meeting_or_404, meeting_page_context
+from kmrg.events.views.meetings import get_meeting_or_404, meeting_page_context
 from kmrg.exceptions import ValidationError
 from kmrg.extensions import db
 from kmrg.forms import apply_validation_error, choices, submitted_version

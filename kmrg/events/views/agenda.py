@@ -10,10 +10,14 @@ from flask_login import current_user, login_required
 
 from kmrg.auth.people import describe_person
 from kmrg.events import agenda, blueprint, queries
-from kmrg.events.agenda_forms import EMPTY_SPEAKER_ROWS, SessionForm, SessionMoveForm
-from kmrg.events.forms import MeetingActionForm
+from kmrg.events.forms import (
+    EMPTY_SPEAKER_ROWS,
+    MeetingActionForm,
+    SessionForm,
+    SessionMoveForm,
+)
 from kmrg.events.models import AgendaSession, Meeting
-from kmrg.events.views import get_editable_meeting_or_404, meeting_page_context
+from kmrg.events.views.meetings import get_editable_meeting_or_404, meeting_page_context
 from kmrg.extensions import db
 from kmrg.forms import choices
 from kmrg.inputs import MAX_ID, bounded_int

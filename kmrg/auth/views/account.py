@@ -6,6 +6,7 @@ from flask import (
     abort,
     current_app,
     flash,
+    has_request_context,
     make_response,
     redirect,
     render_template,
@@ -135,6 +136,12 @@ def _inactive_message(status: str) -> str:
     return (
         "This account is disabled. Contact the Hub's administrators if you think it should not be."
     )
+
+
+def logout_form_context() -> dict[str, object]:
+    """Give every page's header its sign-out button's form."""
+    # E-mails are rendered outside requests and need no form.
+    return {"logout_form": LogoutForm(formdata=None)} if has_request_context() else {}
 
 
 @blueprint.route("/logout", methods=["POST"])

@@ -9,7 +9,6 @@ from flask_login import current_user, login_required
 
 from kmrg.auth.models import ProfileVisibility
 from kmrg.experts import blueprint, directory, endorsements, permissions, queries, services
-from kmrg.experts.evidence_views import evidence_context
 from kmrg.experts.forms import (
     ExpertActionForm,
     ExpertFilterForm,
@@ -25,6 +24,7 @@ from kmrg.experts.models import (
     Language,
 )
 from kmrg.experts.vcard import build_vcard
+from kmrg.experts.views.evidence import evidence_context
 from kmrg.extensions import db
 from kmrg.forms import (
     choices,

@@ -11,10 +11,10 @@ from kmrg.attachments.services import DEFAULT_MAX_UPLOAD_BYTES
 from kmrg.attachments.validation import format_size
 from kmrg.database import outside_transaction
 from kmrg.events import blueprint, import_queries, importing, permissions, queries
-from kmrg.events.import_forms import AcceptAllForm, ImportMeetingForm, ProposalForm
+from kmrg.events.forms import AcceptAllForm, ImportMeetingForm, ProposalForm
 from kmrg.events.matching import match_member
 from kmrg.events.models import ImportProposal, Meeting, ProposalKind, ProposalStatus
-from kmrg.events.views import (
+from kmrg.events.views.meetings import (
     action_form_for,
     get_editable_meeting_or_404,
     meeting_page_context,
