@@ -9,10 +9,11 @@ sessions, attendees, annexures and actions wait as ImportProposal rows until the
 
 Each kind is confirmed by one function below (_confirm_session, _confirm_attendee,
 _confirm_annexure, _confirm_action), the one place that changes when the module owning that
-record offers a service for it: sessions go through kmrg.events.agenda; the others are written
-against the models until their modules' services land. An annexure needs its file, which a
-record does not carry: a confirmed annexure title joins an "Annexures to attach" list at the end
-of the meeting's notes.
+record offers a service for it: sessions go through kmrg.events.agenda and actions through
+kmrg.events.actions (which needs an owner: one member or one organisation); attendees are
+written against the models until the attendance module's service lands. An annexure needs its
+file, which a record does not carry: a confirmed annexure title joins an "Annexures to attach"
+list at the end of the meeting's notes.
 """
 
 from __future__ import annotations
@@ -40,10 +41,9 @@ from kmrg.attachments.validation import (
     split_name,
 )
 from kmrg.audit.services import record_event
-from kmrg.events import agenda, permissions, services
+from kmrg.events import actions, agenda, permissions, services
 from kmrg.events.matching import match_member, match_organisation
 from kmrg.events.models import (
-    ActionItem,
     ImportProposal,
     Meeting,
     MeetingSeries,
@@ -249,8 +249,18 @@ def reject_proposal(session: Session, actor: Any, proposal: ImportProposal) -> b
     return _claim(session, proposal, ProposalStatus.REJECTED)
 
 
-def accept_all_proposals(session: Session, actor: Any, meeting: Meeting, kind: ProposalKind) -> int:
-    """Accept every pending proposal of `kind` as it stands; return how many were accepted."""
+@dataclass(frozen=True)
+class AcceptedAll:
+    """How many proposals of a kind were accepted, and why any others could not be."""
+
+    accepted: int
+    refusals: tuple[str, ...] = ()
+
+
+def accept_all_proposals(
+    session: Session, actor: Any, meeting: Meeting, kind: ProposalKind
+) -> AcceptedAll:
+    """Accept every pending proposal of `kind` as it stands; one that cannot be stays pending."""
     if not permissions.can_edit_meeting(actor, meeting):
         raise PermissionDenied("Only the meeting's organisers confirm what its record says.")
     pending = session.scalars(
@@ -262,7 +272,14 @@ def accept_all_proposals(session: Session, actor: Any, meeting: Meeting, kind: P
         )
         .order_by(ImportProposal.position)
     )
-    return sum(accept_proposal(session, actor, proposal) for proposal in list(pending))
+    accepted, refusals = 0, []
+    for proposal in list(pending):
+        try:
+            with session.begin_nested():
+                accepted += accept_proposal(session, actor, proposal)
+        except ValidationError as error:
+            refusals.append(f"“{proposal.text}”: {error.message}")
+    return AcceptedAll(accepted, tuple(refusals))
 
 
 def _claim(
@@ -342,16 +359,23 @@ def _confirm_annexure(
 def _confirm_action(session: Session, actor: Any, meeting: Meeting, text: str, detail: str) -> None:
     organisation = match_organisation(session, detail)
     member = None if organisation else match_member(session, actor, detail)
-    session.add(
-        ActionItem(
-            meeting_id=meeting.id,
-            description=text,
-            owner_user_id=member.id if member else None,
-            owner_organisation_id=organisation.id if organisation else None,
-            due_on=find_due_date(text),
-            created_by_id=getattr(actor, "id", None),
+    if not detail:
+        raise ValidationError(
+            "Say who owns this action: a member of the Hub or an organisation.", "detail"
         )
+    if organisation is None and member is None:
+        raise ValidationError(
+            f"The Hub knows no one member you may see, nor one organisation, as “{detail}”: "
+            "give the owner's full name as the Hub has it, or an organisation's name or code.",
+            "detail",
+        )
+    data = actions.ActionData(
+        description=text,
+        owner_user_id=member.id if member else None,
+        owner_organisation_id=organisation.id if organisation else None,
+        due_on=find_due_date(text),
     )
+    actions.record_action(session, actor, meeting, data)
 
 
 _CONFIRM = {

@@ -341,3 +341,31 @@ def test_a_person_who_is_a_visible_member_is_shown_as_linked(client_as, champion
     page = text_of(client.get(f"/meetings/{meeting.slug}/import"))
     assert "Will be linked to the member" in page
     assert f'href="/people/{champion.id}"' in page
+
+
+def test_an_action_whose_owner_the_hub_does_not_know_waits_for_one(
+    imported, session, other_organisation
+):
+    client, meeting = imported
+    response = post(
+        client,
+        f"/meetings/{meeting.slug}/import/accept-all",
+        {"kind": "action"},
+        follow_redirects=True,
+    )
+    page = text_of(response)
+    assert "0 accepted: action items." in page
+    assert "1 could not be accepted as they are, and wait for you" in page
+    assert "as “Nandi Zulu”" in page
+    (action,) = proposals_of(session, meeting, ProposalKind.ACTION)
+    accepted = post(
+        client,
+        f"/meetings/{meeting.slug}/import/{action.id}",
+        {"text": action.text, "detail": "Msunduzi", "accept": "Accept"},
+        follow_redirects=True,
+    )
+    assert "is recorded." in text_of(accepted)
+    session.rollback()
+    recorded = session.scalars(select(ActionItem)).one()
+    assert recorded.owner_organisation_id == other_organisation.id
+    assert recorded.due_on.isoformat() == "2009-06-30"

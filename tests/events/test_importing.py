@@ -215,7 +215,8 @@ def test_attendees_are_members_by_exact_visible_name_and_guests_otherwise(
     session, champion, series, organisation, other_organisation, hidden_member
 ):
     meeting = imported(session, champion, series)
-    assert importing.accept_all_proposals(session, champion, meeting, ProposalKind.ATTENDEE) == 3
+    accepted = importing.accept_all_proposals(session, champion, meeting, ProposalKind.ATTENDEE)
+    assert accepted.accepted == 3
     session.commit()
     participants = session.scalars(
         select(Participant).where(Participant.meeting_id == meeting.id).order_by(Participant.id)
@@ -230,7 +231,8 @@ def test_attendees_are_members_by_exact_visible_name_and_guests_otherwise(
         (None, "Lerato Hidden", "Buffalo City", organisation.id),
     ]
     assert all(p.attended and not p.is_invited for p in participants)
-    assert importing.accept_all_proposals(session, champion, meeting, ProposalKind.ATTENDEE) == 0
+    again = importing.accept_all_proposals(session, champion, meeting, ProposalKind.ATTENDEE)
+    assert again.accepted == 0
 
 
 def test_an_attendee_already_on_the_list_is_not_added_again(session, champion, series):
@@ -262,26 +264,43 @@ def test_accepted_annexures_are_listed_in_the_notes_to_attach(session, champion,
 
 
 def test_accepted_actions_are_owned_and_dated_as_the_record_says(
-    session, champion, series, cape_town
+    session, champion, series, cape_town, other_organisation
 ):
     meeting = imported(session, champion, series)
-    assert importing.accept_all_proposals(session, champion, meeting, ProposalKind.ACTION) == 2
+    result = importing.accept_all_proposals(session, champion, meeting, ProposalKind.ACTION)
+    session.commit()
+    # Ayanda Mkhize is no member of the Hub: her action waits for an owner the Hub knows.
+    assert result.accepted == 1
+    assert result.refusals == (
+        "“Ayanda Mkhize will circulate the audit template by 30 March 2008”: The Hub knows no "
+        "one member you may see, nor one organisation, as “Ayanda Mkhize”: give the owner's "
+        "full name as the Hub has it, or an organisation's name or code.",
+    )
+    waiting = proposal(session, meeting, ProposalKind.ACTION)
+    assert waiting.status is ProposalStatus.PENDING
+    importing.accept_proposal(session, champion, waiting, detail="Msunduzi Municipality")
     session.commit()
     actions = session.scalars(
         select(ActionItem).where(ActionItem.meeting_id == meeting.id).order_by(ActionItem.id)
     ).all()
-    assert [
-        (a.description, a.owner_user_id, a.owner_organisation_id, a.due_on) for a in actions
-    ] == [
+    assert [(a.description, a.owner_organisation_id, a.due_on) for a in actions] == [
+        ("Cape Town will host the next meeting", cape_town.id, None),
         (
             "Ayanda Mkhize will circulate the audit template by 30 March 2008",
-            None,
-            None,
+            other_organisation.id,
             date(2008, 3, 30),
         ),
-        ("Cape Town will host the next meeting", None, cape_town.id, None),
     ]
     assert {a.created_by_id for a in actions} == {champion.id}
+
+
+def test_an_action_needs_an_owner_to_be_accepted(session, champion, series):
+    meeting = imported(session, champion, series)
+    with pytest.raises(ValidationError, match="Say who owns this action") as refused:
+        importing.accept_proposal(
+            session, champion, proposal(session, meeting, ProposalKind.ACTION), detail=" "
+        )
+    assert refused.value.field == "detail"
 
 
 def test_an_action_owned_by_a_member_is_theirs(session, champion, series):

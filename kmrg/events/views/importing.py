@@ -181,9 +181,15 @@ def accept_all_proposals(slug: str):
         abort(400)
     kind = ProposalKind(form.kind.data)
     with committing() as call:
-        accepted = importing.accept_all_proposals(db.session, current_user, meeting, kind)
+        result = importing.accept_all_proposals(db.session, current_user, meeting, kind)
     if call.succeeded:
-        flash(f"{accepted} accepted: {KIND_HEADINGS[kind].lower()}.", "success")
+        flash(f"{result.accepted} accepted: {KIND_HEADINGS[kind].lower()}.", "success")
+        if result.refusals:
+            flash(
+                f"{len(result.refusals)} could not be accepted as they are, and wait for you: "
+                + " ".join(result.refusals),
+                "error",
+            )
     return _back_to_review(meeting, kind)
 
 
