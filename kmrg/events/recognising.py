@@ -126,9 +126,12 @@ def _title(lines: list[Line]) -> tuple[str, str]:
         written[0],
     )
     title = line
-    dates = find_dates(line)
-    if dates and not line[dates[2].end() :].strip(" .)"):
+    dates = find_dates(line[: MAX_TITLE_CHARS + 50])
+    if dates and (len(line) > MAX_TITLE_CHARS or not line[dates[2].end() :].strip(" .)")):
+        # A PDF's text comes a page to a line: the title is what comes before its date.
         title = _TRAILING_WORDS.sub("", line[: dates[2].start()]) or line
+    elif len(line) > MAX_TITLE_CHARS:
+        title = split_sentences(line)[0][1]
     if len(title) > MAX_TITLE_CHARS:
         title = title[: MAX_TITLE_CHARS - 1].rsplit(" ", 1)[0] + "…"
     return title, line

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import io
 import re
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 
+from kmrg.auth.models import ProfileVisibility
 from kmrg.events.models import (
     ActionItem,
     AgendaSession,
@@ -18,6 +20,7 @@ from kmrg.events.models import (
     ProposalStatus,
 )
 from kmrg.localtime import to_local
+from tests import factories
 from tests.factories import post
 
 RECORD_TEXT = """Reference group meeting in Msunduzi, 12 May 2009
@@ -369,3 +372,63 @@ def test_an_action_whose_owner_the_hub_does_not_know_waits_for_one(
     recorded = session.scalars(select(ActionItem)).one()
     assert recorded.owner_organisation_id == other_organisation.id
     assert recorded.due_on.isoformat() == "2009-06-30"
+
+
+SEEDS = Path(__file__).resolve().parents[2].parent / "shared" / "seeds"
+
+
+@pytest.mark.skipif(
+    not list(SEEDS.glob("000_*.txt")),
+    reason=f"the reference group's meeting record is not on this machine ({SEEDS}/000_*.txt)",
+)
+def test_the_reference_groups_record_imports_as_a_draft_to_review(
+    client_as, champion, series, organisation, session
+):
+    client = client_as(champion)
+    seed = next(SEEDS.glob("000_*.txt"))
+    response = upload(client, series, seed.read_bytes(), "kmrg-february-2008.txt")
+    assert response.status_code == 302
+    meeting = the_meeting(session)
+    assert meeting.is_draft
+    assert meeting.host_organisation_id == organisation.id
+    assert to_local(meeting.starts_at).date().isoformat() == "2008-02-07"
+    assert to_local(meeting.ends_at).date().isoformat() == "2008-02-08"
+    assert len(meeting.aim_list) == 4
+    sessions = [p.text for p in proposals_of(session, meeting, ProposalKind.SESSION)]
+    assert sessions == ["Reflection and forming new partnerships", "Planning for 2008"]
+    letters = [p.text[:10] for p in proposals_of(session, meeting, ProposalKind.ANNEXURE)]
+    assert letters == [f"Annexure {letter}" for letter in "ABCDEF"]
+    page = text_of(client.get(response.headers["Location"]))
+    assert "Annexure B: Government wide knowledge management system" in page
+
+
+@pytest.mark.parametrize(
+    ("visibility", "linked"),
+    [
+        (ProfileVisibility.HIDDEN, False),
+        (ProfileVisibility.MEMBERS, True),
+        (ProfileVisibility.PUBLIC, True),
+    ],
+)
+def test_a_named_member_is_linked_only_where_their_profile_may_be_seen(
+    client_as, champion, series, session, other_organisation, visibility, linked
+):
+    person = factories.make_user(
+        session,
+        name="Palesa Radebe",
+        organisation=other_organisation,
+        profile_visibility=visibility,
+    )
+    client = client_as(champion)
+    upload(client, series, b"Meeting, 3 March 2011\n\nPalesa Radebe welcomed everyone.", "r.txt")
+    meeting = the_meeting(session)
+    page = text_of(client.get(f"/meetings/{meeting.slug}/import"))
+    assert ("Will be linked to the member" in page) is linked
+    assert (f'href="/people/{person.id}"' in page) is linked
+    # The organisation a hidden member chose not to show is not shown either.
+    assert ("Msunduzi Local Municipality" in page) is linked
+    (attendee,) = proposals_of(session, meeting, ProposalKind.ATTENDEE)
+    post(client, f"/meetings/{meeting.slug}/import/{attendee.id}", {"accept": "Accept"})
+    session.rollback()
+    (participant,) = session.scalars(select(Participant)).all()
+    assert (participant.user_id == person.id) is linked

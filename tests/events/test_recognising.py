@@ -185,6 +185,16 @@ def test_the_days_are_read_however_the_title_writes_them(title_line, days):
     assert record.title == "Reference group meeting"
 
 
+def test_a_title_running_into_the_text_stops_at_its_date():
+    # A PDF's text arrives a page to a line.
+    record = recognise_meeting_record(
+        "Reference group meeting in Mangaung, 4 and 5 June 2010 The group met in Bloemfontein "
+        "to review the year. " * 5
+    )
+    assert record.title == "Reference group meeting in Mangaung"
+    assert (record.starts_on, record.ends_on) == (date(2010, 6, 4), date(2010, 6, 5))
+
+
 def test_impossible_dates_and_long_spans_are_not_taken_as_the_meeting_days():
     assert recognise_meeting_record("Meeting, 31 February 2009").starts_on is None
     spread = recognise_meeting_record("Course, 1 – 28 March 2011")
