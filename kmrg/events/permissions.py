@@ -16,6 +16,12 @@ champions of its host organisation. "Participants" are active accounts on the me
 - update an action's progress or close it: its owner (the person, or the owning organisation's
   champions) and the meeting's organisers; change what it says: organisers.
 - print a certificate of attendance: the attendee, and organisers.
+- invite people: organisers, while a published meeting is planned; see the invitations and
+  answers: organisers; take the register: organisers, from the meeting's first day.
+- start the minutes: organisers, once the meeting is held; read them: organisers while a draft,
+  participants too while circulated, everyone who sees the meeting once approved; read their
+  revisions: organisers.
+- correct or remove an outcome or decision: organisers.
 
 Cancelled meetings can be viewed and edited by organisers; nothing else happens to them.
 """
@@ -31,8 +37,10 @@ from kmrg.events.models import (
     MeetingVisibility,
     Minutes,
     MinutesStatus,
+    Outcome,
     Participant,
 )
+from kmrg.localtime import local_today, to_local
 
 
 def _is_active(user: Any) -> bool:
@@ -134,6 +142,54 @@ def can_rsvp_meeting(user: Any, meeting: Meeting) -> bool:
     )
 
 
+def can_invite_to_meeting(user: Any, meeting: Meeting) -> bool:
+    """Organisers invite people while a published meeting is still planned."""
+    return (
+        meeting.status is MeetingStatus.PLANNED
+        and not meeting.is_draft
+        and is_organiser(user, meeting)
+    )
+
+
+def can_view_invitations(user: Any, meeting: Meeting) -> bool:
+    """Organisers see who was invited and what each answered."""
+    return is_organiser(user, meeting)
+
+
+def can_take_register(user: Any, meeting: Meeting) -> bool:
+    """Organisers take the register from the meeting's first day (South African time) on."""
+    return (
+        meeting.status is not MeetingStatus.CANCELLED
+        and to_local(meeting.starts_at).date() <= local_today()
+        and is_organiser(user, meeting)
+    )
+
+
+def can_start_minutes(user: Any, meeting: Meeting) -> bool:
+    """Organisers start the minutes of a meeting once it has been held."""
+    return (
+        meeting.minutes is None
+        and meeting.status in (MeetingStatus.HELD, MeetingStatus.MINUTES_DRAFT)
+        and is_organiser(user, meeting)
+    )
+
+
+def can_view_minutes(user: Any, minutes: Minutes) -> bool:
+    """Draft minutes are the organisers'; circulated ones participants' too; approved ones are
+    for everyone who may see the meeting."""
+    meeting = minutes.meeting
+    if minutes.status is MinutesStatus.APPROVED:
+        return can_view_meeting(user, meeting)
+    if is_organiser(user, meeting):
+        return True
+    return minutes.status is MinutesStatus.CIRCULATED and is_participant(user, meeting)
+
+
+def can_view_minutes_history(user: Any, minutes: Minutes) -> bool:
+    """Organisers read every saved revision of the minutes (drafts are theirs alone)."""
+    return is_organiser(user, minutes.meeting)
+
+
 def can_edit_minutes(user: Any, minutes: Minutes) -> bool:
     """Organisers write the minutes while they are a draft."""
     return minutes.status is MinutesStatus.DRAFT and is_organiser(user, minutes.meeting)
@@ -155,6 +211,12 @@ def can_comment_on_minutes(user: Any, minutes: Minutes) -> bool:
         return False
     meeting = minutes.meeting
     return is_organiser(user, meeting) or is_participant(user, meeting)
+
+
+def can_edit_outcome(user: Any, outcome: Outcome) -> bool:
+    """Organisers correct or remove an outcome or decision (not of a cancelled meeting)."""
+    meeting = outcome.meeting
+    return meeting.status is not MeetingStatus.CANCELLED and is_organiser(user, meeting)
 
 
 def is_action_owner(user: Any, action: ActionItem) -> bool:
