@@ -1,4 +1,7 @@
-"""Meeting, series, agenda, action item and import forms (WTForms only; views pass choices in)."""
+"""Meeting, series, agenda, attendance, minutes, outcome, action item and import forms.
+
+WTForms only; views pass the choices in.
+"""
 
 from __future__ import annotations
 
@@ -15,12 +18,16 @@ from wtforms import (
     HiddenField,
     RadioField,
     SelectField,
+    SelectMultipleField,
     StringField,
     SubmitField,
     TextAreaField,
     TimeField,
 )
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from kmrg.forms import choices
 
 MARKDOWN_HINT = "Markdown: blank lines between paragraphs, *emphasis*, lists with “- ”."
 SAST_HINT = "South African time (SAST)."
@@ -250,3 +257,125 @@ class AcceptAllForm(FlaskForm):
 
     kind = HiddenField()
     submit = SubmitField("Accept all")
+
+
+# Attendance: invitations, the answer to one, and the register.
+
+
+class _Checkboxes(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class InviteMembersForm(FlaskForm):
+    people = _Checkboxes("People to invite", choices=[], validate_choice=False)
+    submit = SubmitField("Invite the people ticked")
+
+
+class InviteOrganisationForm(FlaskForm):
+    organisation = SelectField(
+        "Organisation",
+        choices=[],
+        description="Everyone with an active account there is invited and told by e-mail.",
+    )
+    submit = SubmitField("Invite everyone of this organisation")
+
+
+class GuestForm(FlaskForm):
+    guest_name = StringField("Guest's name", validators=[DataRequired(), Length(max=200)])
+    guest_organisation = StringField(
+        "Their organisation",
+        validators=[Optional(), Length(max=200)],
+        description="As it should appear on the register and their certificate.",
+    )
+    submit = SubmitField("Add the guest")
+
+
+class RsvpForm(FlaskForm):
+    answer = RadioField(
+        "Will you attend?",
+        choices=choices(
+            [("yes", "Yes, I will attend"), ("maybe", "Maybe"), ("no", "No, I cannot")]
+        ),
+        validators=[DataRequired(message="Choose whether you will attend.")],
+    )
+    submit = SubmitField("Send my answer")
+
+
+class RegisterForm(FlaskForm):
+    attended = _Checkboxes("Who attended", choices=[], validate_choice=False)
+    submit = SubmitField("Save the register")
+
+
+class WalkInMemberForm(FlaskForm):
+    person = SelectField(
+        "Hub member",
+        choices=[],
+        # The view looks the person up among those it offered, and says so beside the field.
+        validate_choice=False,
+        description="Someone not listed here can be registered as a guest below.",
+    )
+    submit = SubmitField("Register them as present")
+
+
+class RemoveParticipantForm(FlaskForm):
+    submit = SubmitField("Remove")
+
+
+# Minutes, comments, and outcomes and decisions.
+
+
+class MinutesForm(FlaskForm):
+    version = HiddenField()
+    body = TextAreaField(
+        "Minutes",
+        validators=[Optional(), Length(max=100_000)],
+        description=f"Every save is kept as a revision. {MARKDOWN_HINT}",
+        render_kw={"rows": 20},
+    )
+    submit = SubmitField("Save the minutes")
+
+
+class MinutesStepForm(FlaskForm):
+    """A one-button step (start, circulate, approve, back to draft) with the page's version."""
+
+    version = HiddenField()
+    submit = SubmitField()
+
+
+class CommentForm(FlaskForm):
+    body = TextAreaField(
+        "Your comment",
+        validators=[DataRequired(message="Write your comment."), Length(max=5_000)],
+        description=MARKDOWN_HINT,
+        render_kw={"rows": 4},
+    )
+    submit = SubmitField("Add my comment")
+
+
+class OutcomeForm(FlaskForm):
+    kind = RadioField(
+        "Kind",
+        choices=choices(
+            [
+                ("decision", "Decision: what the meeting resolved"),
+                ("outcome", "Outcome: what came of it"),
+            ]
+        ),
+        default="outcome",
+        validators=[DataRequired(message="Choose decision or outcome.")],
+    )
+    text = TextAreaField(
+        "What was decided or what came of it",
+        validators=[
+            DataRequired(message="Write what was decided or what came of it."),
+            Length(max=5_000),
+        ],
+        render_kw={"rows": 3},
+    )
+    session = SelectField("Session", choices=[], validate_choice=False)
+    submit = SubmitField("Record it")
+
+
+class RemoveOutcomeForm(FlaskForm):
+    submit = SubmitField("Remove")

@@ -1,5 +1,25 @@
 """Meeting pages; importing this package attaches every route to the blueprint."""
 
-from kmrg.events.views import actions, agenda, calendar, importing, meetings, series
+from kmrg.events.views import (
+    actions,
+    agenda,
+    attendance,
+    calendar,
+    importing,
+    meetings,
+    minutes,
+    outcomes,
+    series,
+)
 
-__all__ = ["actions", "agenda", "calendar", "importing", "meetings", "series"]
+__all__ = [
+    "actions",
+    "agenda",
+    "attendance",
+    "calendar",
+    "importing",
+    "meetings",
+    "minutes",
+    "outcomes",
+    "series",
+]
