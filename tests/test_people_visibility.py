@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -26,9 +26,9 @@ from kmrg.auth.models import AccountStatus, ProfileVisibility, Role, User
 from kmrg.casestudies import adaptation_services
 from kmrg.casestudies import services as case_studies
 from kmrg.casestudies.owners import OwnerEntry
-from kmrg.events import actions, agenda
+from kmrg.events import actions, agenda, attendance, minutes
 from kmrg.events import services as meetings
-from kmrg.events.models import MeetingVisibility
+from kmrg.events.models import MeetingStatus, MeetingVisibility
 from kmrg.experts.endorsements import endorse_expert
 from kmrg.experts.models import ExpertiseLevel, area_key
 from kmrg.experts.services import (
@@ -41,6 +41,7 @@ from kmrg.extensions import db
 from kmrg.inbox.services import ContactRequest, contact_expert
 from kmrg.lessons import services as lessons
 from kmrg.lessons.models import LessonStage
+from kmrg.localtime import from_local, local_today
 from kmrg.search.pipeline import get_pipeline
 from tests import factories
 from tests.casestudies.conftest import case_study_data
@@ -91,6 +92,7 @@ class World:
     organisation_codes: dict[str, str]
     adapted_slug: str  # the expert's organisation's case study every member adapted
     conversations: list[int]  # each member's conversation with the expert
+    meeting_slug: str = ""  # a public meeting every member attended and commented the minutes of
     password: str = factories.PASSWORD
     meetings: dict[str, str] = field(default_factory=dict)  # state -> slug of its public meeting
     actions: dict[str, int] = field(default_factory=dict)  # state -> id of the member's action
@@ -251,11 +253,44 @@ def build_world(session) -> World:
         actions.note_progress(session, member, action, note="Half done.", expected_version=1)
         world.actions[state] = action.id
         session.commit()
+    world.meeting_slug = _meeting_everyone_attended(session, admin, world)
     # Accounts are disabled after their owners did everything above, as happens when people leave.
     for kind in ("member", "champion"):
         session.get(User, world.people[(kind, "disabled")]).status = AccountStatus.DISABLED
     session.commit()
     return world
+
+
+def _meeting_everyone_attended(session, admin: User, world: World) -> str:
+    """Hold a public meeting every member attended; each comments its minutes, then approved."""
+    series = meetings.create_series(session, admin, meetings.SeriesData(title="Reference group"))
+    day = local_today() - timedelta(days=30)
+    meeting = meetings.create_meeting(
+        session,
+        admin,
+        series,
+        meetings.MeetingData(
+            title="Meeting of every visibility",
+            starts_at=from_local(day, time(9)),
+            ends_at=from_local(day, time(16)),
+            visibility=MeetingVisibility.PUBLIC,
+        ),
+    )
+    session.flush()
+    meetings.change_meeting_status(
+        session, admin, meeting, MeetingStatus.HELD, expected_version=meeting.version
+    )
+    people = [session.get(User, world.people[("member", state)]) for state in STATES]
+    for person in people:
+        attendance.add_walk_in_member(session, admin, meeting, person)
+    record = minutes.start_minutes(session, admin, meeting)
+    minutes.save_minutes(session, admin, record, "We met.", expected_version=record.version)
+    minutes.circulate_minutes(session, admin, record, expected_version=record.version)
+    for number, person in enumerate(people, start=1):
+        minutes.comment_on_minutes(session, person, record, f"Comment number {number}.")
+    minutes.approve_minutes(session, admin, record, expected_version=record.version)
+    session.commit()
+    return meeting.slug
 
 
 def _external_details() -> ProfileDetails:
@@ -404,6 +439,8 @@ PLACES = {
         lambda w, s: f"/organisations/{w.organisation_codes[s]}",
         False,
     ),
+    "meeting attendee": ("member", lambda w, s: f"/meetings/{w.meeting_slug}", True),
+    "minutes commenter": ("member", lambda w, s: f"/meetings/{w.meeting_slug}/minutes", False),
 }
 # The person addressed the viewer (wrote an endorsement of the viewer's own profile).
 ADDRESSED = {("endorsement", "expert")}

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import time, timedelta
 
 import pytest
 from flask import Flask
@@ -16,13 +17,17 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kmrg.attachments.models import Attachment
-from kmrg.auth.models import User
+from kmrg.auth.models import Role, User
 from kmrg.casestudies.models import CaseStudy, CaseStudyStatus
 from kmrg.demo import load_demo
+from kmrg.events import attendance, minutes, outcomes
+from kmrg.events import services as meeting_services
+from kmrg.events.models import Meeting, MeetingStatus
 from kmrg.experts.models import ExpertProfile
 from kmrg.extensions import db
 from kmrg.inbox.models import Conversation
 from kmrg.lessons.models import Lesson
+from kmrg.localtime import from_local, local_today
 from kmrg.mail.models import MailMessage
 from kmrg.mail.services import queue_message
 from kmrg.security import PRIVATE_PATHS
@@ -78,6 +83,43 @@ def _an_action_id(session: Session) -> int:
     return action.id
 
 
+def _a_meeting(session: Session) -> Meeting:
+    """Return a held meeting with an attendee, an outcome and draft minutes.
+
+    Built here, through the services, while the demo has no meeting that far along.
+    """
+    meeting = session.scalars(
+        select(Meeting).where(Meeting.status == MeetingStatus.MINUTES_DRAFT)
+    ).first()
+    if meeting is not None and meeting.outcomes and any(p.attended for p in meeting.participants):
+        return meeting
+    admin = session.scalars(select(User).where(User.role == Role.ADMIN)).first()
+    series = meeting_services.create_series(
+        session, admin, meeting_services.SeriesData(title="Private pages series")
+    )
+    day = local_today() - timedelta(days=30)
+    meeting = meeting_services.create_meeting(
+        session,
+        admin,
+        series,
+        meeting_services.MeetingData(
+            title="Private pages meeting",
+            starts_at=from_local(day, time(9)),
+            ends_at=from_local(day, time(16)),
+        ),
+    )
+    session.flush()
+    meeting_services.change_meeting_status(
+        session, admin, meeting, MeetingStatus.HELD, expected_version=meeting.version
+    )
+    attendance.add_walk_in_member(session, admin, meeting, admin)
+    outcomes.record_outcome(session, admin, meeting, outcomes.OutcomeData(text="Agreed."))
+    record = minutes.start_minutes(session, admin, meeting)
+    minutes.save_minutes(session, admin, record, "Minutes.", expected_version=record.version)
+    session.commit()
+    return meeting
+
+
 def _paths(app: Flask, session: Session) -> dict[str, str]:
     """Return one path per GET route, filled in with demo records where the route takes any."""
     case_study = session.scalars(
@@ -88,6 +130,7 @@ def _paths(app: Flask, session: Session) -> dict[str, str]:
     if message_id is None:
         message_id = queue_message(session, "someone@example.org", "Stored", "A message.").id
         session.commit()
+    meeting = _a_meeting(session)
     values = {
         "code": "BUF",
         "user_id": session.scalars(select(User.id)).first(),
@@ -98,11 +141,15 @@ def _paths(app: Flask, session: Session) -> dict[str, str]:
         "message_id": message_id,
         "token": "not-a-real-token",
         "action_id": _an_action_id(session),
+        "participant_id": meeting.participants[0].id,
+        "outcome_id": meeting.outcomes[0].id,
     }
     slugs = {
         "themes": session.scalars(select(Theme.slug)).first(),
         "experts": session.scalars(select(ExpertProfile.slug)).first(),
         "inbox": session.scalars(select(ExpertProfile.slug)).first(),
+        "events": meeting.slug,
+        "meeting_series": meeting.series.slug,
     }
     paths = {}
     with app.test_request_context():
@@ -112,6 +159,8 @@ def _paths(app: Flask, session: Session) -> dict[str, str]:
             if "GET" not in (rule.methods or ()) or rule.endpoint == "static":
                 continue
             area = rule.endpoint.split(".")[0]
+            if rule.rule.startswith("/meetings/series/"):
+                area = "meeting_series"
             arguments = {
                 name: slugs.get(area, case_study.slug) if name == "slug" else values[name]
                 for name in rule.arguments
