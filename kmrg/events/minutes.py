@@ -146,19 +146,13 @@ def approve_minutes(
     _check_still_current(minutes, expected_version)
     if not permissions.can_approve_minutes(actor, minutes):
         raise PermissionDenied("Organisers approve the minutes once they have been circulated.")
-    meeting = minutes.meeting
-    # Someone may have set the meeting back to "held" while its minutes were circulated.
-    if meeting.status is MeetingStatus.HELD:
-        change_meeting_status(
-            session, actor, meeting, MeetingStatus.MINUTES_DRAFT, expected_version=meeting.version
-        )
-    change_meeting_status(
-        session, actor, meeting, MeetingStatus.MINUTES_APPROVED, expected_version=meeting.version
-    )
     minutes.status = MinutesStatus.APPROVED
     minutes.approved_at = utcnow()
     minutes.approved_by_id = actor.id
-    session.flush()
+    meeting = minutes.meeting
+    change_meeting_status(
+        session, actor, meeting, MeetingStatus.MINUTES_APPROVED, expected_version=meeting.version
+    )
     record_event(session, actor, "minutes.approved", meeting)
 
 

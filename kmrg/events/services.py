@@ -14,7 +14,13 @@ from sqlalchemy.orm import Session
 
 from kmrg.audit.services import record_event
 from kmrg.events import permissions
-from kmrg.events.models import Meeting, MeetingSeries, MeetingStatus, MeetingVisibility
+from kmrg.events.models import (
+    Meeting,
+    MeetingSeries,
+    MeetingStatus,
+    MeetingVisibility,
+    MinutesStatus,
+)
 from kmrg.exceptions import PermissionDenied, ValidationError
 from kmrg.markdown import render_markdown
 from kmrg.models import StaleEditError, utcnow
@@ -150,10 +156,29 @@ def change_meeting_status(
         )
     if status is MeetingStatus.HELD and meeting.starts_at > utcnow():
         raise ValidationError("A meeting can be marked as held once it has started.")
+    refusal = minutes_refusal(meeting, status)
+    if refusal:
+        raise ValidationError(refusal)
     meeting.status = status
     meeting.updated_at = utcnow()
     session.flush()
     record_event(session, actor, "meeting.status_changed", meeting, summary=status.value)
+
+
+def minutes_refusal(meeting: Meeting, status: MeetingStatus) -> str | None:
+    """Say why a meeting whose minutes are started cannot move to `status`, if it cannot.
+
+    Once started, the minutes lead: the meeting's minutes are approved when the minutes are
+    (kmrg.events.minutes), and it cannot go back to "held" and leave them behind.
+    """
+    minutes = meeting.minutes
+    if minutes is None:
+        return None
+    if status is MeetingStatus.MINUTES_APPROVED and minutes.status is not MinutesStatus.APPROVED:
+        return "Approve the minutes themselves, on the minutes page: the meeting follows."
+    if status is MeetingStatus.HELD:
+        return "The minutes of this meeting are started, so it stays in the minutes stage."
+    return None
 
 
 def publish_meeting(

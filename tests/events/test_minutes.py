@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from kmrg.events import minutes as minutes_services
 from kmrg.events.models import Meeting, MeetingStatus, MeetingVisibility, Minutes, MinutesStatus
+from kmrg.events.services import change_meeting_status
 from kmrg.exceptions import PermissionDenied, ValidationError
 from kmrg.mail.models import MailMessage
 from kmrg.models import StaleEditError
@@ -145,19 +146,27 @@ def test_approval_makes_the_minutes_read_only_and_the_meeting_minutes_approved(
         )
 
 
-def test_approval_follows_the_meeting_back_from_held(session, champion, held):
-    record = circulated(session, champion, held)
+def test_started_minutes_lead_the_meetings_status(session, client_as, champion, held):
+    record = drafted(session, champion, held, "Draft.")
     meeting = fresh(session, held)
-    from kmrg.events.services import change_meeting_status
+    for status in (MeetingStatus.HELD, MeetingStatus.MINUTES_APPROVED):
+        with pytest.raises(ValidationError, match="minutes"):
+            change_meeting_status(
+                session, champion, meeting, status, expected_version=meeting.version
+            )
+        session.rollback()
+    page = text_of(client_as(champion).get(f"/meetings/{held.slug}"))
+    assert 'value="minutes_approved"' not in page and 'value="held"' not in page
+    assert fresh(session, held).minutes.id == record.id
 
+
+def test_without_minutes_the_meeting_moves_freely(session, champion, make_meeting):
+    meeting = make_meeting(status=MeetingStatus.MINUTES_DRAFT)
     change_meeting_status(
-        session, champion, meeting, MeetingStatus.HELD, expected_version=meeting.version
+        session, champion, meeting, MeetingStatus.MINUTES_APPROVED, expected_version=meeting.version
     )
     session.commit()
-    record = meeting.minutes
-    minutes_services.approve_minutes(session, champion, record, expected_version=record.version)
-    session.commit()
-    assert fresh(session, held).status is MeetingStatus.MINUTES_APPROVED
+    assert fresh(session, meeting).status is MeetingStatus.MINUTES_APPROVED
 
 
 def test_sending_back_to_draft_allows_editing_again(session, champion, held):

@@ -242,6 +242,9 @@ def status_buttons(meeting: Meeting) -> list[tuple[MeetingStatus, str]]:
         # A meeting is marked held once it has started; before, the button would only refuse.
         if status is MeetingStatus.HELD and meeting.starts_at > utcnow():
             continue
+        # Started minutes lead the meeting's status: their own page approves them.
+        if services.minutes_refusal(meeting, status):
+            continue
         label = STATUS_BUTTONS[status]
         if status is MeetingStatus.PLANNED and meeting.status is MeetingStatus.CANCELLED:
             label = "Reinstate the meeting"
