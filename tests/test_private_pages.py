@@ -20,7 +20,7 @@ from kmrg.attachments.models import Attachment
 from kmrg.auth.models import Role, User
 from kmrg.casestudies.models import CaseStudy, CaseStudyStatus
 from kmrg.demo import load_demo
-from kmrg.events import attendance, minutes, outcomes
+from kmrg.events import agenda, attendance, minutes, outcomes
 from kmrg.events import services as meeting_services
 from kmrg.events.models import Meeting, MeetingStatus
 from kmrg.experts.models import ExpertProfile
@@ -84,14 +84,19 @@ def _an_action_id(session: Session) -> int:
 
 
 def _a_meeting(session: Session) -> Meeting:
-    """Return a held meeting with an attendee, an outcome and draft minutes.
+    """Return a held meeting with a session, an attendee, an outcome and draft minutes.
 
     Built here, through the services, while the demo has no meeting that far along.
     """
     meeting = session.scalars(
         select(Meeting).where(Meeting.status == MeetingStatus.MINUTES_DRAFT)
     ).first()
-    if meeting is not None and meeting.outcomes and any(p.attended for p in meeting.participants):
+    if (
+        meeting is not None
+        and meeting.sessions
+        and meeting.outcomes
+        and any(p.attended for p in meeting.participants)
+    ):
         return meeting
     admin = session.scalars(select(User).where(User.role == Role.ADMIN)).first()
     series = meeting_services.create_series(
@@ -112,6 +117,7 @@ def _a_meeting(session: Session) -> Meeting:
     meeting_services.change_meeting_status(
         session, admin, meeting, MeetingStatus.HELD, expected_version=meeting.version
     )
+    agenda.add_session(session, admin, meeting, agenda.SessionData(title="Welcome"))
     attendance.add_walk_in_member(session, admin, meeting, admin)
     outcomes.record_outcome(session, admin, meeting, outcomes.OutcomeData(text="Agreed."))
     record = minutes.start_minutes(session, admin, meeting)
@@ -141,6 +147,7 @@ def _paths(app: Flask, session: Session) -> dict[str, str]:
         "message_id": message_id,
         "token": "not-a-real-token",
         "action_id": _an_action_id(session),
+        "session_id": meeting.sessions[0].id,
         "participant_id": meeting.participants[0].id,
         "outcome_id": meeting.outcomes[0].id,
     }
