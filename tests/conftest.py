@@ -105,6 +105,12 @@ def make_app(database_url: str, tmp_path: Path, **overrides: object) -> Flask:
 _created_apps: list[Flask] = []
 
 
+def outlive_the_test(app: Flask) -> Flask:
+    """Keep `app` open after the test that made it: its maker (a module's fixture) closes it."""
+    _created_apps.remove(app)
+    return app
+
+
 @pytest.fixture(autouse=True)
 def _close_every_app_after_the_test() -> Iterator[None]:
     """Close the connections and searchers of every app a test made, so none leak."""

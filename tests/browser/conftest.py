@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -90,11 +91,14 @@ def browser_context_args(browser_context_args: dict) -> dict:
     }
 
 
-@pytest.fixture
-def live_app(migrated: str, tmp_path: Path) -> Iterator[Flask]:
-    """The Hub as a browser sees it: no SERVER_NAME, so it answers on 127.0.0.1:<port>."""
-    app = make_app(migrated, tmp_path, SEARCH_INDEXING="inline", SERVER_NAME=None, MAIL_OUTBOX=[])
-    yield app
+def make_live_app(database_url: str, tmp_path: Path, **overrides: object) -> Flask:
+    """Make the Hub as a browser sees it: no SERVER_NAME, so it answers on 127.0.0.1:<port>."""
+    settings = {"SEARCH_INDEXING": "inline", "SERVER_NAME": None, "MAIL_OUTBOX": []}
+    return make_app(database_url, tmp_path, **{**settings, **overrides})
+
+
+def close_live_app(app: Flask) -> None:
+    """Empty the database a journey's Hub wrote, and close its connections and index."""
     with app.app_context():
         db.session.remove()
         empty_database(db.engine)
@@ -102,12 +106,12 @@ def live_app(migrated: str, tmp_path: Path) -> Iterator[Flask]:
         db.engine.dispose()
 
 
-@pytest.fixture
-def live_server(live_app: Flask) -> Iterator[str]:
+@contextmanager
+def serving(app: Flask) -> Iterator[str]:
     """Serve the Hub over HTTP in a background thread; yield its base URL."""
-    server = make_server("127.0.0.1", 0, live_app, threaded=True)
+    server = make_server("127.0.0.1", 0, app, threaded=True)
     # E-mailed links point at the Hub's configured address: here, this server's.
-    live_app.config["BASE_URL"] = f"http://127.0.0.1:{server.server_port}/"
+    app.config["BASE_URL"] = f"http://127.0.0.1:{server.server_port}/"
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
     thread.start()
     try:
@@ -116,6 +120,21 @@ def live_server(live_app: Flask) -> Iterator[str]:
         server.shutdown()
         server.server_close()
         thread.join(timeout=10)
+
+
+@pytest.fixture
+def live_app(migrated: str, tmp_path: Path) -> Iterator[Flask]:
+    """The Hub of one journey."""
+    app = make_live_app(migrated, tmp_path)
+    yield app
+    close_live_app(app)
+
+
+@pytest.fixture
+def live_server(live_app: Flask) -> Iterator[str]:
+    """Serve the journey's Hub; yield its base URL."""
+    with serving(live_app) as url:
+        yield url
 
 
 @pytest.fixture
