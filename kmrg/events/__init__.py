@@ -8,13 +8,16 @@ kmrg.audit.
 from __future__ import annotations
 
 from flask import Blueprint, Flask
+from sqlalchemy.orm import Session
+
+from kmrg.areas import DemoContext
 
 blueprint = Blueprint("events", __name__, url_prefix="/meetings")
 
 
 def init_app(app: Flask) -> None:
     """Plug meetings into the Hub: models, routes, template permissions."""
-    from kmrg.areas import add_navigation, add_template_permissions
+    from kmrg.areas import add_demo_loader, add_navigation, add_template_permissions
     from kmrg.events import models as _models  # noqa: F401  (the tables, for the migrations check)
     from kmrg.events import permissions, views  # noqa: F401  (the views attach their routes)
     from kmrg.events.organisation_section import TEMPLATE, load_hosted_meetings
@@ -26,3 +29,11 @@ def init_app(app: Flask) -> None:
     add_navigation(app, "events.list_meetings", "Meetings", order=40)
     add_template_permissions(app, permissions)
     add_organisation_section(app, "meetings", TEMPLATE, load_hosted_meetings, order=20)
+    # After the case studies and experts: a presentation becomes evidence on a profile.
+    add_demo_loader(app, "meetings", _load_demo, after=("case studies", "experts"))
+
+
+def _load_demo(session: Session, _context: DemoContext) -> None:
+    from kmrg.events.demo import load_meeting_demo
+
+    load_meeting_demo(session)

@@ -23,6 +23,7 @@ from kmrg.auth.models import AnonymousUser, User
 from kmrg.auth.queries import get_user_by_email
 from kmrg.casestudies.models import CaseStudy
 from kmrg.demo import load_demo
+from kmrg.events.models import Meeting
 from kmrg.experts.models import ExpertProfile
 from kmrg.extensions import db
 from kmrg.lessons.models import Lesson
@@ -51,6 +52,7 @@ FINDERS: Mapping[str, tuple[type[Any], Any, str]] = {
     "case_study": (CaseStudy, CaseStudy.slug, "slug"),
     "lesson": (Lesson, Lesson.title, "title"),
     "expert": (ExpertProfile, ExpertProfile.slug, "slug"),
+    "meeting": (Meeting, Meeting.title, "title"),
     "profile": (User, User.name, "name"),
 }
 VIEWERS = ("anonymous", "member")
