@@ -24,23 +24,33 @@ class OwnerKind:
 
     - `can_view(user, owner_id)`: may `user` see the owner (and so download its attachments)?
     - `can_change(user, owner_id)`: may `user` add attachments to the owner or remove them?
+    - `can_remove(user, owner_id)`: may `user` remove them, where fewer people may remove than
+      add (a meeting's participants add annexures, its organisers remove them); None means
+      `can_change`.
 
-    Both get the owner's id and load the owner themselves; a missing owner answers False.
+    Each gets the owner's id and loads the owner itself; a missing owner answers False.
     """
 
     owner_type: str
     can_view: OwnerCheck
     can_change: OwnerCheck
+    can_remove: OwnerCheck | None = None
 
 
 _owners: dict[str, OwnerKind] = {}
 
 
-def register_owner(owner_type: str, can_view: OwnerCheck, can_change: OwnerCheck) -> None:
+def register_owner(
+    owner_type: str,
+    can_view: OwnerCheck,
+    can_change: OwnerCheck,
+    *,
+    can_remove: OwnerCheck | None = None,
+) -> None:
     """Let records of `owner_type` carry attachments; registering again replaces the rules."""
     if not owner_type or len(owner_type) > OWNER_TYPE_MAX_LENGTH:
         raise ValueError(f"owner_type must be 1–{OWNER_TYPE_MAX_LENGTH} characters")
-    _owners[owner_type] = OwnerKind(owner_type, can_view, can_change)
+    _owners[owner_type] = OwnerKind(owner_type, can_view, can_change, can_remove)
 
 
 def is_registered_owner(owner_type: str) -> bool:
@@ -55,7 +65,7 @@ def can_view_owner(user: Any, owner_type: str, owner_id: int) -> bool:
 
 
 def can_change_owner(user: Any, owner_type: str, owner_id: int) -> bool:
-    """Tell whether `user` may add attachments to that owner or remove them."""
+    """Tell whether `user` may add attachments to that owner."""
     kind = _owners.get(owner_type)
     return bool(kind and kind.can_change(user, owner_id))
 
@@ -66,5 +76,9 @@ def can_view_attachment(user: Any, attachment: Attachment) -> bool:
 
 
 def can_change_attachment(user: Any, attachment: Attachment) -> bool:
-    """An attachment is removed by whoever may change its owner."""
-    return can_change_owner(user, attachment.owner_type, attachment.owner_id)
+    """An attachment is removed by whoever its owner lets remove (by default, change) it."""
+    kind = _owners.get(attachment.owner_type)
+    if kind is None:
+        return False
+    check = kind.can_remove or kind.can_change
+    return bool(check(user, attachment.owner_id))

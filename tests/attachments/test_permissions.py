@@ -77,3 +77,17 @@ def test_registering_again_replaces_the_rules():
 def test_owner_types_must_fit_the_column(owner_type):
     with pytest.raises(ValueError, match="owner_type"):
         register_owner(owner_type, lambda user, owner_id: True, lambda user, owner_id: True)
+
+
+def _admins_only(user, _owner_id: int) -> bool:
+    return bool(user.is_admin)
+
+
+def test_an_owner_may_let_fewer_people_remove_than_add():
+    register_owner(
+        OWNER, lambda user, owner_id: True, lambda user, owner_id: True, can_remove=_admins_only
+    )
+    attachment = attachment_of(OWNER, PUBLIC_OWNER)
+    assert can_change_owner(Person("champion"), OWNER, PUBLIC_OWNER) is True
+    assert can_change_attachment(Person("champion"), attachment) is False
+    assert can_change_attachment(Person("admin"), attachment) is True
