@@ -22,12 +22,14 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from kmrg.attachments.services import make_upload
 from kmrg.auth.models import AccountStatus, ProfileVisibility, Role, User
 from kmrg.casestudies import adaptation_services
 from kmrg.casestudies import services as case_studies
 from kmrg.casestudies.owners import OwnerEntry
 from kmrg.events import actions, agenda, attendance, minutes
 from kmrg.events import services as meetings
+from kmrg.events.annexures import AnnexureData, add_annexure
 from kmrg.events.models import MeetingStatus, MeetingVisibility
 from kmrg.experts.endorsements import endorse_expert
 from kmrg.experts.models import ExpertiseLevel, area_key
@@ -44,6 +46,7 @@ from kmrg.lessons.models import LessonStage
 from kmrg.localtime import from_local, local_today
 from kmrg.search.pipeline import get_pipeline
 from tests import factories
+from tests.attachments.files import make_pdf
 from tests.casestudies.conftest import case_study_data
 from tests.conftest import empty_database, make_app
 from tests.experts.conftest import make_profile
@@ -252,6 +255,18 @@ def build_world(session) -> World:
         )
         actions.note_progress(session, member, action, note="Half done.", expected_version=1)
         world.actions[state] = action.id
+        # The member presented annexure A there, for their municipality.
+        add_annexure(
+            session,
+            admin,
+            meeting,
+            make_upload(make_pdf("Water losses"), "slides.pdf"),
+            AnnexureData(
+                title="Water losses",
+                presenter_id=member.id,
+                presenting_organisation_id=town.id,
+            ),
+        )
         session.commit()
     world.meeting_slug = _meeting_everyone_attended(session, admin, world)
     # Accounts are disabled after their owners did everything above, as happens when people leave.
@@ -429,6 +444,7 @@ PLACES = {
     ),
     # Owners' organisations are offered as a filter only where the owner is named.
     "open actions page": ("member", lambda w, s: "/meetings/actions/", True),
+    "annexure presenter": ("member", lambda w, s: f"/meetings/{w.meetings[s]}", True),
     "organisation's members": (
         "member",
         lambda w, s: f"/organisations/{w.organisation_codes[s]}",

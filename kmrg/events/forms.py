@@ -1,4 +1,4 @@
-"""Meeting, series, agenda, attendance, minutes, outcome, action item and import forms.
+"""Meeting, series, agenda, annexure, attendance, minutes, outcome, action item and import forms.
 
 WTForms only; views pass the choices in.
 """
@@ -379,3 +379,43 @@ class OutcomeForm(FlaskForm):
 
 class RemoveOutcomeForm(FlaskForm):
     submit = SubmitField("Remove")
+
+
+class AnnexureForm(FlaskForm):
+    """Attach a presentation or report to a meeting as its next annexure.
+
+    The lists default to "none", so a page that leaves one out (no sessions) still validates.
+    """
+
+    file = FileField("File")
+    title = StringField(
+        "Title",
+        validators=[Optional(), Length(max=200)],
+        description="As the record lists it, e.g. “Knowledge management in the municipalities”. "
+        "Leave it blank to use the file's name.",
+    )
+    session_id = SelectField("Presented in the session", choices=[], default="")
+    presenter_id = SelectField(
+        "Presenter in the Hub",
+        choices=[],
+        default="",
+        description="People on the meeting's list and its speakers.",
+    )
+    presenter_name = StringField(
+        "Or the presenter's name",
+        validators=[Optional(), Length(max=200)],
+        description="For a presenter who has no account in the Hub.",
+    )
+    presenting_organisation = SelectField("Presenting organisation", choices=[], default="")
+    submit = SubmitField("Add the annexure")
+
+
+class AnnexureMoveForm(FlaskForm):
+    """Move one annexure up or down; `index` is where the page showed it."""
+
+    index = HiddenField()
+    direction = HiddenField()
+
+
+class AnnexureRemoveForm(FlaskForm):
+    """Remove one annexure (the CSRF token is all it carries)."""

@@ -20,6 +20,7 @@ from werkzeug.routing import RequestRedirect
 
 from kmrg.attachments.models import Attachment
 from kmrg.attachments.permissions import can_view_attachment
+from kmrg.events.annexures import letter_of
 from kmrg.events.models import ActionItem, Annexure, Meeting
 from kmrg.events.permissions import can_view_meeting
 from kmrg.search.registry import DocumentType, registry
@@ -127,16 +128,6 @@ def annexure_choices(session: Session, viewer: Any, meeting: Meeting) -> list[Fu
     return found
 
 
-def annexure_letter(annexure: Annexure) -> str:
-    """Return the annexure's letter: A, B … Z, then AA, AB … in the meeting's order."""
-    number = annexure.meeting.annexures.index(annexure) + 1
-    letters = ""
-    while number:
-        number, remainder = divmod(number - 1, 26)
-        letters = chr(ord("A") + remainder) + letters
-    return letters
-
-
 def _find_attachment(session: Session, viewer: Any, ref: RecordRef) -> FulfillingRecord | None:
     attachment = session.get(Attachment, ref.id)
     if attachment is None or not can_view_attachment(viewer, attachment):
@@ -152,7 +143,7 @@ def _find_attachment(session: Session, viewer: Any, ref: RecordRef) -> Fulfillin
     meeting = annexure.meeting
     if not can_view_meeting(viewer, meeting):
         return None
-    title = f"Annexure {annexure_letter(annexure)} of {meeting.title}: {annexure.title}"
+    title = f"Annexure {letter_of(annexure)} of {meeting.title}: {annexure.title}"
     return FulfillingRecord(ref, "Annexure", title, url)
 
 

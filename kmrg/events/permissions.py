@@ -8,7 +8,8 @@ champions of its host organisation. "Participants" are active accounts on the me
   participants and organisers; an unconfirmed imported draft organisers only.
 - edit details, agenda, register and status: organisers, in every state.
 - add annexures, record outcomes and action items: organisers in every state; participants once
-  the meeting is held (held, or minutes in draft).
+  the meeting is held (held, or minutes in draft). Put annexures in order and remove them:
+  organisers.
 - answer an invitation: the invited person, while the meeting is planned.
 - edit minutes and circulate them: organisers, while the minutes are a draft; approve them (or
   send them back): organisers, while circulated; comment: participants and organisers, while
@@ -41,6 +42,9 @@ from kmrg.events.models import (
     Participant,
 )
 from kmrg.localtime import local_today, to_local
+
+# The states of a meeting that took place.
+HELD_STATES = (MeetingStatus.HELD, MeetingStatus.MINUTES_DRAFT, MeetingStatus.MINUTES_APPROVED)
 
 
 def _is_active(user: Any) -> bool:
@@ -89,6 +93,11 @@ def _is_after_the_meeting(meeting: Meeting) -> bool:
     return meeting.status in (MeetingStatus.HELD, MeetingStatus.MINUTES_DRAFT)
 
 
+def is_meeting_public(meeting: Meeting) -> bool:
+    """Tell whether anyone, signed in or not, may see the meeting: public and confirmed."""
+    return meeting.visibility is MeetingVisibility.PUBLIC and not meeting.is_draft
+
+
 def can_create_meeting(user: Any) -> bool:
     """KM champions and administrators record meetings (and import meeting records)."""
     return _is_admin(user) or _is_champion(user)
@@ -124,6 +133,16 @@ def can_add_annexure(user: Any, meeting: Meeting) -> bool:
     if is_organiser(user, meeting):
         return True
     return _is_after_the_meeting(meeting) and is_participant(user, meeting)
+
+
+def can_arrange_annexures(user: Any, meeting: Meeting) -> bool:
+    """Organisers put a meeting's annexures in order and remove them."""
+    return is_organiser(user, meeting)
+
+
+def has_been_held(meeting: Meeting) -> bool:
+    """Tell whether the meeting took place (held, or its minutes written since)."""
+    return meeting.status in HELD_STATES
 
 
 def can_record_outcomes(user: Any, meeting: Meeting) -> bool:

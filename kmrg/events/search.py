@@ -23,6 +23,8 @@ from sqlalchemy.orm import Session, joinedload, object_session, selectinload
 
 from kmrg.attachments.models import Attachment
 from kmrg.attachments.queries import attachments_by_owner
+from kmrg.events.annexures import OWNER_TYPE as ATTACHMENT_OWNER_TYPE
+from kmrg.events.annexures import annexure_letter
 from kmrg.events.models import (
     AgendaSession,
     Annexure,
@@ -41,8 +43,6 @@ from kmrg.organisations.search import organisation_facets
 from kmrg.search.registry import AttachedText, Audience, DocumentType, SearchDocument, registry
 
 DOC_TYPE = "meeting"
-# The owner type annexures' files are stored under in the attachments area.
-ATTACHMENT_OWNER_TYPE = "meeting"
 AUDIENCES = {
     MeetingVisibility.PUBLIC: Audience.PUBLIC,
     MeetingVisibility.MEMBERS: Audience.MEMBERS,
@@ -55,16 +55,6 @@ def meeting_audience(meeting: Meeting) -> Audience | None:
     if meeting.is_draft:
         return None
     return AUDIENCES.get(meeting.visibility)
-
-
-def annexure_letter(index: int) -> str:
-    """Return the letter of the annexure at `index` (0-based): A … Z, then AA, AB …"""
-    letters = ""
-    index += 1
-    while index:
-        index, remainder = divmod(index - 1, 26)
-        letters = chr(ord("A") + remainder) + letters
-    return letters
 
 
 def build_meeting_document(

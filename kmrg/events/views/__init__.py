@@ -3,6 +3,7 @@
 from kmrg.events.views import (
     actions,
     agenda,
+    annexures,
     attendance,
     calendar,
     importing,
@@ -15,6 +16,7 @@ from kmrg.events.views import (
 __all__ = [
     "actions",
     "agenda",
+    "annexures",
     "attendance",
     "calendar",
     "importing",
