@@ -16,11 +16,13 @@ blueprint = Blueprint("events", __name__, url_prefix="/meetings")
 
 
 def init_app(app: Flask) -> None:
-    """Plug meetings in: pages, permissions, search, organisation section, annexure files, demo."""
+    """Plug meetings in: pages, permissions, search, annexures, evidence, lessons, demo."""
     from kmrg.areas import add_demo_loader, add_navigation, add_template_permissions
     from kmrg.events import models as _models  # noqa: F401  (the tables, for the migrations check)
     from kmrg.events import permissions, views  # noqa: F401  (the views attach their routes)
     from kmrg.events.annexures import register_attachment_owner
+    from kmrg.events.expert_evidence import register_expert_evidence
+    from kmrg.events.lesson_source import register_meeting_source
     from kmrg.events.organisation_section import TEMPLATE, load_hosted_meetings
     from kmrg.events.search import register_search_documents
     from kmrg.organisations.sections import add_organisation_section
@@ -31,6 +33,8 @@ def init_app(app: Flask) -> None:
     add_template_permissions(app, permissions)
     add_organisation_section(app, "meetings", TEMPLATE, load_hosted_meetings, order=20)
     register_attachment_owner()
+    register_expert_evidence()
+    register_meeting_source()
     # After the case studies and experts: a presentation becomes evidence on a profile.
     add_demo_loader(app, "meetings", _load_demo, after=("case studies", "experts"))
 

@@ -10,6 +10,7 @@ champions of its host organisation. "Participants" are active accounts on the me
 - add annexures, record outcomes and action items: organisers in every state; participants once
   the meeting is held (held, or minutes in draft). Put annexures in order and remove them:
   organisers.
+- add a lesson drawn from the meeting: organisers and participants, once it has been held.
 - answer an invitation: the invited person, while the meeting is planned.
 - edit minutes and circulate them: organisers, while the minutes are a draft; approve them (or
   send them back): organisers, while circulated; comment: participants and organisers, while
@@ -143,6 +144,13 @@ def can_arrange_annexures(user: Any, meeting: Meeting) -> bool:
 def has_been_held(meeting: Meeting) -> bool:
     """Tell whether the meeting took place (held, or its minutes written since)."""
     return meeting.status in HELD_STATES
+
+
+def can_add_meeting_lesson(user: Any, meeting: Meeting) -> bool:
+    """Organisers and participants draw lessons from a meeting once it has been held."""
+    if meeting.is_draft or not has_been_held(meeting):
+        return False
+    return is_organiser(user, meeting) or is_participant(user, meeting)
 
 
 def can_record_outcomes(user: Any, meeting: Meeting) -> bool:
