@@ -23,7 +23,7 @@ from kmrg.events.models import (
     SessionSpeaker,
 )
 from kmrg.events.permissions import can_view_meeting
-from kmrg.events.search import annexure_letter, build_meeting_document
+from kmrg.events.search import build_meeting_document
 from kmrg.search.pipeline import get_pipeline
 from kmrg.search.registry import Audience
 from tests.events.conftest import invite, meeting_data
@@ -298,10 +298,6 @@ def test_a_result_names_its_dates_host_and_status(session, make_meeting, client)
     # Narrowed by type, host and year like every other record.
     for narrowed in ({"type": "meeting"}, {"org": "BUF"}, {"province": "EC"}, {"year": "2031"}):
         assert titles(search(client, q="KMRG", **narrowed)) == ["KMRG meeting in Buffalo City"]
-
-
-def test_annexures_are_lettered_in_order():
-    assert [annexure_letter(i) for i in (0, 1, 25, 26, 27)] == ["A", "B", "Z", "AA", "AB"]
 
 
 def test_a_rebuild_indexes_exactly_the_meetings_search_may_show(session, make_meeting, guest):
