@@ -40,6 +40,7 @@ def init_app(app: Flask) -> None:
 
 
 def _load_demo(session: Session, _context: DemoContext) -> None:
+    from kmrg.events.annexure_demo import add_demo_annexures
     from kmrg.events.demo import load_meeting_demo
 
-    load_meeting_demo(session)
+    load_meeting_demo(session, add_annexures=add_demo_annexures)
