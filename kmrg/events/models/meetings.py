@@ -1,9 +1,10 @@
-"""Meetings of a series, their agenda, annexures, attendance, minutes, outcomes and actions."""
+"""Series of meetings, meetings, their agenda, annexures and the people on their list."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -12,6 +13,10 @@ from kmrg.auth.models import User
 from kmrg.markdown import register_rendered_field
 from kmrg.models import Base, CreatedAtMixin, VersionedMixin, enum_type
 from kmrg.organisations.models import Organisation
+
+if TYPE_CHECKING:
+    from kmrg.events.models.actions import ActionItem
+    from kmrg.events.models.minutes import Minutes, Outcome
 
 
 class MeetingStatus(StrEnum):
@@ -56,25 +61,6 @@ VISIBILITY_LABELS = {
 }
 
 
-class MinutesStatus(StrEnum):
-    """Minutes go from draft to circulated for comment to approved."""
-
-    DRAFT = "draft"
-    CIRCULATED = "circulated"
-    APPROVED = "approved"
-
-    @property
-    def label(self) -> str:
-        return MINUTES_STATUS_LABELS[self]
-
-
-MINUTES_STATUS_LABELS = {
-    MinutesStatus.DRAFT: "Draft",
-    MinutesStatus.CIRCULATED: "Circulated for comment",
-    MinutesStatus.APPROVED: "Approved",
-}
-
-
 class Rsvp(StrEnum):
     """An invited person's answer."""
 
@@ -94,49 +80,6 @@ RSVP_LABELS = {
     Rsvp.NO: "Not attending",
     Rsvp.MAYBE: "Maybe",
 }
-
-
-class OutcomeKind(StrEnum):
-    """An outcome records what came of a session; a decision is what the meeting resolved."""
-
-    OUTCOME = "outcome"
-    DECISION = "decision"
-
-    @property
-    def label(self) -> str:
-        return "Decision" if self is OutcomeKind.DECISION else "Outcome"
-
-
-class ActionStatus(StrEnum):
-    """Where an action item stands; done and dropped items are closed."""
-
-    OPEN = "open"
-    IN_PROGRESS = "in_progress"
-    DONE = "done"
-    DROPPED = "dropped"
-
-    @property
-    def label(self) -> str:
-        return ACTION_STATUS_LABELS[self]
-
-    @property
-    def is_closed(self) -> bool:
-        return self in (ActionStatus.DONE, ActionStatus.DROPPED)
-
-
-ACTION_STATUS_LABELS = {
-    ActionStatus.OPEN: "Open",
-    ActionStatus.IN_PROGRESS: "In progress",
-    ActionStatus.DONE: "Done",
-    ActionStatus.DROPPED: "Dropped",
-}
-
-
-class ReminderKind(StrEnum):
-    """When an action's owner is reminded: a few days before it is due, and once overdue."""
-
-    BEFORE_DUE = "before_due"
-    OVERDUE = "overdue"
 
 
 class MeetingSeries(VersionedMixin, CreatedAtMixin, Base):
@@ -354,221 +297,9 @@ class Participant(Base):
     organisation: Mapped[Organisation | None] = relationship()
 
 
-class Minutes(VersionedMixin, CreatedAtMixin, Base):
-    """A meeting's minutes: revised while in draft, circulated for comment, then approved."""
-
-    __tablename__ = "meeting_minutes"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    meeting_id: Mapped[int] = mapped_column(
-        ForeignKey("meetings.id", ondelete="CASCADE"), unique=True
-    )
-    status: Mapped[MinutesStatus] = mapped_column(
-        enum_type(MinutesStatus, 20), default=MinutesStatus.DRAFT
-    )
-    body: Mapped[str] = mapped_column(Text, default="")
-    body_html: Mapped[str] = mapped_column(Text, default="")
-    circulated_at: Mapped[datetime | None]
-    approved_at: Mapped[datetime | None]
-    approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    updated_at: Mapped[datetime | None]
-
-    meeting: Mapped[Meeting] = relationship(back_populates="minutes")
-    approved_by: Mapped[User | None] = relationship()
-    revisions: Mapped[list[MinutesRevision]] = relationship(
-        back_populates="minutes", cascade="all, delete-orphan", order_by="MinutesRevision.number"
-    )
-    comments: Mapped[list[MinutesComment]] = relationship(
-        back_populates="minutes", cascade="all, delete-orphan", order_by="MinutesComment.id"
-    )
-
-
-class MinutesRevision(CreatedAtMixin, Base):
-    """What the minutes said after one save."""
-
-    __tablename__ = "meeting_minutes_revisions"
-    __table_args__ = (UniqueConstraint("minutes_id", "number"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    minutes_id: Mapped[int] = mapped_column(
-        ForeignKey("meeting_minutes.id", ondelete="CASCADE"), index=True
-    )
-    number: Mapped[int] = mapped_column(Integer)
-    editor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    body: Mapped[str] = mapped_column(Text, default="")
-
-    minutes: Mapped[Minutes] = relationship(back_populates="revisions")
-    editor: Mapped[User | None] = relationship()
-
-
-class MinutesComment(CreatedAtMixin, Base):
-    """An attendee's comment on circulated minutes."""
-
-    __tablename__ = "meeting_minutes_comments"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    minutes_id: Mapped[int] = mapped_column(
-        ForeignKey("meeting_minutes.id", ondelete="CASCADE"), index=True
-    )
-    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    body: Mapped[str] = mapped_column(Text)
-    body_html: Mapped[str] = mapped_column(Text, default="")
-
-    minutes: Mapped[Minutes] = relationship(back_populates="comments")
-    author: Mapped[User | None] = relationship()
-
-
-class Outcome(CreatedAtMixin, Base):
-    """An outcome or decision of a meeting, optionally of one session."""
-
-    __tablename__ = "meeting_outcomes"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    meeting_id: Mapped[int] = mapped_column(
-        ForeignKey("meetings.id", ondelete="CASCADE"), index=True
-    )
-    session_id: Mapped[int | None] = mapped_column(
-        ForeignKey("meeting_sessions.id", ondelete="SET NULL")
-    )
-    kind: Mapped[OutcomeKind] = mapped_column(
-        enum_type(OutcomeKind, 10), default=OutcomeKind.OUTCOME
-    )
-    text: Mapped[str] = mapped_column(Text)
-    position: Mapped[int] = mapped_column(Integer, default=0)
-    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-
-    meeting: Mapped[Meeting] = relationship(back_populates="outcomes")
-    session: Mapped[AgendaSession | None] = relationship()
-    recorded_by: Mapped[User | None] = relationship()
-
-
-class ActionItem(VersionedMixin, CreatedAtMixin, Base):
-    """Something a meeting asked a person or an organisation to do by a date.
-
-    An action can be closed by naming the record that fulfils it (`fulfilled_by_type` and
-    `fulfilled_by_id`, a search document type and id such as a case study or lesson, or an
-    attachment).
-    """
-
-    __tablename__ = "meeting_actions"
-    __table_args__ = (Index("ix_meeting_actions_status_due_on", "status", "due_on"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    meeting_id: Mapped[int] = mapped_column(
-        ForeignKey("meetings.id", ondelete="CASCADE"), index=True
-    )
-    description: Mapped[str] = mapped_column(Text)
-    owner_user_id: Mapped[int | None] = mapped_column(
-        ForeignKey("users.id", ondelete="SET NULL"), index=True
-    )
-    owner_organisation_id: Mapped[int | None] = mapped_column(
-        ForeignKey("organisations.id", ondelete="SET NULL"), index=True
-    )
-    due_on: Mapped[date | None]
-    status: Mapped[ActionStatus] = mapped_column(
-        enum_type(ActionStatus, 20), default=ActionStatus.OPEN
-    )
-    fulfilled_by_type: Mapped[str] = mapped_column(String(40), default="")
-    fulfilled_by_id: Mapped[int | None] = mapped_column(Integer)
-    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    closed_at: Mapped[datetime | None]
-    updated_at: Mapped[datetime | None]
-
-    meeting: Mapped[Meeting] = relationship(back_populates="actions")
-    owner_user: Mapped[User | None] = relationship(foreign_keys=[owner_user_id])
-    owner_organisation: Mapped[Organisation | None] = relationship()
-    created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
-    updates: Mapped[list[ActionUpdate]] = relationship(
-        back_populates="action", cascade="all, delete-orphan", order_by="ActionUpdate.id"
-    )
-
-    def __repr__(self) -> str:
-        return f"<ActionItem {self.id} {self.status} due {self.due_on}>"
-
-
-class ActionUpdate(CreatedAtMixin, Base):
-    """A progress note on an action, and the status it moved the action to (if any)."""
-
-    __tablename__ = "meeting_action_updates"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    action_id: Mapped[int] = mapped_column(
-        ForeignKey("meeting_actions.id", ondelete="CASCADE"), index=True
-    )
-    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    body: Mapped[str] = mapped_column(Text, default="")
-    status: Mapped[ActionStatus | None] = mapped_column(enum_type(ActionStatus, 20))
-
-    action: Mapped[ActionItem] = relationship(back_populates="updates")
-    author: Mapped[User | None] = relationship()
-
-
-class ActionReminder(Base):
-    """A reminder sent about an action; one row per (action, kind, due date) so none goes twice."""
-
-    __tablename__ = "meeting_action_reminders"
-    __table_args__ = (UniqueConstraint("action_id", "kind", "due_on"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    action_id: Mapped[int] = mapped_column(ForeignKey("meeting_actions.id", ondelete="CASCADE"))
-    kind: Mapped[ReminderKind] = mapped_column(enum_type(ReminderKind, 20))
-    due_on: Mapped[date]
-    sent_at: Mapped[datetime]
-
-
-class ProposalKind(StrEnum):
-    """What an imported meeting record's proposal would become once confirmed."""
-
-    SESSION = "session"
-    ATTENDEE = "attendee"
-    ANNEXURE = "annexure"
-    ACTION = "action"
-
-    @property
-    def label(self) -> str:
-        return {
-            ProposalKind.SESSION: "Agenda session",
-            ProposalKind.ATTENDEE: "Attendee",
-            ProposalKind.ANNEXURE: "Annexure title",
-            ProposalKind.ACTION: "Action item",
-        }[self]
-
-
-class ProposalStatus(StrEnum):
-    """A proposal waits until the champion accepts (it becomes a record) or rejects it."""
-
-    PENDING = "pending"
-    ACCEPTED = "accepted"
-    REJECTED = "rejected"
-
-
-class ImportProposal(CreatedAtMixin, Base):
-    """Something the Hub recognised in an imported meeting record, waiting for confirmation."""
-
-    __tablename__ = "meeting_import_proposals"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    meeting_id: Mapped[int] = mapped_column(
-        ForeignKey("meetings.id", ondelete="CASCADE"), index=True
-    )
-    kind: Mapped[ProposalKind] = mapped_column(enum_type(ProposalKind, 10))
-    position: Mapped[int] = mapped_column(Integer, default=0)
-    # The recognised text (a session title, a name, an annexure title, an action) and, where
-    # the record gives one, a second detail (the organisation, the presenter, the owner).
-    text: Mapped[str] = mapped_column(Text)
-    detail: Mapped[str] = mapped_column(String(300), default="")
-    status: Mapped[ProposalStatus] = mapped_column(
-        enum_type(ProposalStatus, 10), default=ProposalStatus.PENDING
-    )
-
-    meeting: Mapped[Meeting] = relationship()
-
-
 for _model, _source in (
     (MeetingSeries, "description"),
     (Meeting, "notes"),
     (AgendaSession, "notes"),
-    (Minutes, "body"),
-    (MinutesComment, "body"),
 ):
     register_rendered_field(_model, _source, f"{_source}_html")
