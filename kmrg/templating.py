@@ -1,26 +1,17 @@
-"""Template globals: permissions for hiding buttons, navigation, and small filters."""
+"""Template globals: can() for hiding buttons, person() for naming people, navigation, filters."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
-from types import SimpleNamespace
 
 from flask import Flask, current_app, url_for
 from flask_login import current_user
 from markupsafe import Markup, escape
 
 from kmrg.areas import areas_of, template_permission
-from kmrg.audit import permissions as audit_permissions
-from kmrg.auth import permissions as auth_permissions
 from kmrg.auth.models import User
 from kmrg.auth.people import describe_person
-from kmrg.casestudies import permissions as case_study_permissions
-from kmrg.experts import permissions as expert_permissions
-from kmrg.lessons import permissions as lesson_permissions
 from kmrg.localtime import LOCAL_ZONE_LABEL, to_local
-from kmrg.mail import permissions as mail_permissions
-from kmrg.organisations import permissions as organisation_permissions
-from kmrg.themes import permissions as theme_permissions
 from kmrg.urls import external_url
 
 
@@ -106,24 +97,10 @@ def can(name: str, *objs: object) -> bool:
 
 
 def init_templating(app: Flask) -> None:
-    """Expose permission functions, navigation and filters to every template."""
-    permissions = SimpleNamespace(
-        auth=auth_permissions,
-        audit=audit_permissions,
-        casestudies=case_study_permissions,
-        experts=expert_permissions,
-        lessons=lesson_permissions,
-        mail=mail_permissions,
-        organisations=organisation_permissions,
-        themes=theme_permissions,
-    )
-
+    """Expose can(), person(), the navigation and the filters to every template."""
+    # The areas' header links, in their order (see kmrg.areas.add_navigation).
     navigation = [(entry.endpoint, entry.label) for entry in areas_of(app).navigation]
-
-    @app.context_processor
-    def _globals() -> dict[str, object]:
-        return {"perms": permissions, "navigation": navigation}
-
+    app.jinja_env.globals["navigation"] = navigation
     app.jinja_env.filters["date"] = format_date
     app.jinja_env.filters["time_span"] = format_time_span
     app.jinja_env.globals["external_url"] = external_url

@@ -17,7 +17,7 @@ from kmrg.casestudies.models import (
     CaseStudyStatus,
     case_study_themes,
 )
-from kmrg.casestudies.permissions import can_record_adaptation, can_view_unpublished
+from kmrg.casestudies.permissions import can_view_unpublished
 from kmrg.organisations.models import Organisation, Province
 from kmrg.organisations.queries import CATEGORIES
 from kmrg.themes.models import Theme
@@ -241,10 +241,9 @@ def adaptation_summary(session: Session, case_study_id: int) -> AdaptationSummar
     )
 
 
-def adaptations_context(session: Session, case_study: CaseStudy, viewer: Any) -> dict[str, Any]:
+def adaptations_context(session: Session, case_study: CaseStudy) -> dict[str, Any]:
     """Return the variables templates/casestudies/_adaptations.html needs."""
     return {
         "adaptation_summary": adaptation_summary(session, case_study.id),
         "adapted_case_study": case_study,
-        "can_record_adaptation": can_record_adaptation(viewer, case_study),
     }

@@ -47,10 +47,15 @@ def _unread_count() -> int:
     return g.inbox_unread_count
 
 
+def _contact_refusal(profile: ExpertProfile) -> str | None:
+    # Why the current user may not write to the expert: a reason, so not a can() question.
+    return permissions.contact_refusal(current_user, profile)
+
+
 @blueprint.app_context_processor
 def _inbox_globals() -> dict[str, Any]:
     # A function, not a number: the count is only queried when a page actually shows it.
-    return {"inbox_perms": permissions, "inbox_unread_count": _unread_count}
+    return {"contact_refusal": _contact_refusal, "inbox_unread_count": _unread_count}
 
 
 def _get_contactable_profile_or_404(slug: str) -> ExpertProfile:
@@ -127,7 +132,6 @@ def _render_conversation(conversation: Any, form: ReplyForm, status: int = 200):
         form=form,
         is_starter=is_starter,
         other_name=_other_name(conversation, is_starter),
-        can_reply=permissions.can_reply_to_conversation(current_user, conversation),
     )
     return page, status
 

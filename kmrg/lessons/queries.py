@@ -11,7 +11,6 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 
 from kmrg.lessons.models import Lesson, LessonStage, LessonStatus, lesson_themes
 from kmrg.lessons.permissions import (
-    can_add_lesson_to_source,
     can_view_lesson,
 )
 from kmrg.lessons.sources import load_source, registered_source_kinds, source_key
@@ -151,5 +150,5 @@ def source_lessons_context(
     return {
         "source_lessons": lessons_for_source(session, source_type, source_id, viewer),
         "lesson_source_key": source_key(source_type, source_id),
-        "can_add_lesson": source is not None and can_add_lesson_to_source(viewer, source),
+        "lesson_source": source,
     }

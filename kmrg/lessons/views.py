@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
@@ -47,11 +45,6 @@ STALE_LESSON_EDIT = (
 PER_PAGE = 20
 
 
-def _render(template: str, **context: Any) -> str:
-    # The lessons area's permissions travel with its pages, so templates hide what views refuse.
-    return render_template(template, lesson_perms=permissions, **context)
-
-
 def _get_visible_lesson_or_404(lesson_id: int) -> Lesson:
     lesson = queries.get_lesson(db.session, lesson_id)
     # A lesson the viewer may not see does not exist for them.
@@ -91,14 +84,16 @@ def list_lessons():
         [("", "Any year")] + [(str(y), str(y)) for y in queries.lesson_years(db.session)]
     )
     form.stage.choices = choices([("", "All stages")] + [(s.value, s.label) for s in LessonStage])
-    return _render("lessons/list.html", page=page, lessons=lessons, form=form, filters=filters)
+    return render_template(
+        "lessons/list.html", page=page, lessons=lessons, form=form, filters=filters
+    )
 
 
 @blueprint.route("/lessons/<int:lesson_id>")
 def show_lesson(lesson_id: int):
     lesson = _get_visible_lesson_or_404(lesson_id)
     source = lesson.source
-    return _render(
+    return render_template(
         "lessons/show.html",
         lesson=lesson,
         source=source if source is not None and source.can_view(current_user) else None,
@@ -173,7 +168,7 @@ def create_lesson():
         if call.succeeded:
             flash(f"The lesson “{lesson.title}” is saved as an observation.", "success")
             return redirect(url_for("lessons.show_lesson", lesson_id=lesson.id))
-    return _render(
+    return render_template(
         "lessons/edit.html",
         form=form,
         lesson=None,
@@ -215,7 +210,7 @@ def edit_lesson(lesson_id: int):
             return redirect(url_for("lessons.show_lesson", lesson_id=lesson.id))
         # A refused save leaves the form ready to save against the version now stored.
         form.version.data = str(lesson.version)
-    return _render(
+    return render_template(
         "lessons/edit.html", form=form, lesson=lesson, source=lesson.source, source_key=""
     )
 

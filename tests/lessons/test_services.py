@@ -10,6 +10,7 @@ from kmrg.casestudies.models import CaseStudyStatus
 from kmrg.exceptions import PermissionDenied, ValidationError
 from kmrg.lessons import queries, services
 from kmrg.lessons.models import LessonStage, LessonStatus
+from kmrg.lessons.permissions import can_add_lesson_to_source
 from kmrg.models import StaleEditError
 from tests import factories
 from tests.lessons.conftest import make_case_study, make_lesson
@@ -210,7 +211,7 @@ def test_a_case_study_draft_becomes_visible_to_the_organisations_champion(
     make_lesson(session, organisation, source=case_study)
     context = queries.source_lessons_context(session, "case_study", case_study.id, champion)
     assert len(context["source_lessons"]) == 1
-    assert context["can_add_lesson"] is True
+    assert can_add_lesson_to_source(champion, context["lesson_source"])
     assert context["lesson_source_key"] == f"case_study:{case_study.id}"
 
 

@@ -82,7 +82,6 @@ def list_case_studies():
         years=queries.years_with_case_studies(db.session),
         statuses=list(CaseStudyStatus) if permissions.can_view_unpublished(current_user) else [],
         sorts=queries.SORTS,
-        can=permissions,
     )
 
 
@@ -173,7 +172,6 @@ def create_case_study():
         "casestudies/edit.html",
         form=form,
         case_study=None,
-        can=permissions,
         sections=SECTIONS,
         attachments_enabled=attachments.is_enabled(),
         files=[],
@@ -204,11 +202,10 @@ def show_case_study(slug: str):
         files=attachments.files_for(db.session, current_user, case_study),
         action_form=CaseStudyActionForm(version=str(case_study.version)),
         return_form=ReturnForm(version=str(case_study.version)),
-        can=permissions,
         **lesson_queries.source_lessons_context(
             db.session, LESSON_SOURCE_TYPE, case_study.id, current_user
         ),
-        **queries.adaptations_context(db.session, case_study, current_user),
+        **queries.adaptations_context(db.session, case_study),
     )
 
 
@@ -247,7 +244,6 @@ def edit_case_study(slug: str):
         "casestudies/edit.html",
         form=form,
         case_study=case_study,
-        can=permissions,
         sections=SECTIONS,
         files=attachments.files_for(db.session, current_user, case_study),
         attachments_enabled=attachments.is_enabled(),

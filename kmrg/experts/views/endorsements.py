@@ -94,11 +94,11 @@ def endorse_expert(slug: str):
             return redirect(_endorsements_url(profile))
     return render_template(
         "experts/endorse.html",
-        expert_perms=permissions,
         profile=profile,
         form=form,
         own=own,
         endorsements=endorsements.visible_endorsements(db.session, profile, current_user),
+        endorsements_addressed=permissions.is_addressed_by_endorsements(current_user, profile),
         can_endorse=False,
         action_form=ExpertActionForm(),
     )

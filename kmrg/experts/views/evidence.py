@@ -30,7 +30,6 @@ def evidence_context(profile: ExpertProfile) -> dict[str, Any]:
     return {
         "evidence": evidence,
         "areas": inferred_areas(db.session, profile, current_user, evidence=evidence),
-        "can_decide": permissions.can_decide_inferred_area(current_user, profile),
         "area_form": InferredAreaForm(formdata=None),
     }
 

@@ -52,11 +52,6 @@ VISIBILITY_LABELS = {
 }
 
 
-def _render(template: str, **context: Any) -> str:
-    # The area's permissions travel with its pages, so templates hide what views refuse.
-    return render_template(template, expert_perms=permissions, **context)
-
-
 def _get_visible_profile_or_404(slug: str) -> ExpertProfile:
     profile = queries.get_profile_by_slug(db.session, slug)
     # A profile the viewer may not see does not exist for them.
@@ -88,7 +83,7 @@ def list_experts():
     form.language.choices = choices([("", "Any language"), *_language_pairs()])
     form.availability.choices = choices([("", "Anything"), *AVAILABILITY])
     own = queries.get_profile_of_user(db.session, getattr(current_user, "id", None))
-    return _render("experts/list.html", page=page, form=form, filters=filters, own=own)
+    return render_template("experts/list.html", page=page, form=form, filters=filters, own=own)
 
 
 def _language_pairs() -> list[tuple[str, str]]:
@@ -98,13 +93,14 @@ def _language_pairs() -> list[tuple[str, str]]:
 @blueprint.route("/experts/<slug>")
 def show_expert(slug: str):
     profile = _get_visible_profile_or_404(slug)
-    return _render(
+    return render_template(
         "experts/show.html",
         profile=profile,
         show_email=permissions.can_see_contact(current_user, profile, "email") and profile.email,
         show_phone=permissions.can_see_contact(current_user, profile, "phone") and profile.phone,
         action_form=ExpertActionForm(),
         endorsements=endorsements.visible_endorsements(db.session, profile, current_user),
+        endorsements_addressed=permissions.is_addressed_by_endorsements(current_user, profile),
         can_endorse=permissions.can_endorse_expert(current_user, profile)
         and bool(endorsements.endorsable_areas(profile)),
         **evidence_context(profile),
@@ -232,7 +228,7 @@ def create_expert():
         if call.succeeded:
             flash("Your expert profile is saved.", "success")
             return redirect(url_for("experts.show_expert", slug=profile.slug))
-    return _render("experts/edit.html", form=form, profile=None)
+    return render_template("experts/edit.html", form=form, profile=None)
 
 
 def _fill_external_choices(form: ExternalProfileForm, themes: list[Theme]) -> None:
@@ -258,7 +254,7 @@ def create_external_expert():
         if call.succeeded:
             flash(f"{profile.name}’s expert profile is saved; you keep it for them.", "success")
             return redirect(url_for("experts.show_expert", slug=profile.slug))
-    return _render("experts/edit.html", form=form, profile=None)
+    return render_template("experts/edit.html", form=form, profile=None)
 
 
 def _save_edit(form: ExpertProfileForm, profile: ExpertProfile, themes: list[Theme]) -> None:
@@ -296,7 +292,7 @@ def edit_expert(slug: str):
             return redirect(url_for("experts.show_expert", slug=profile.slug))
         # After a refused save the form carries the version it can now be saved against.
         form.version.data = str(profile.version)
-    return _render("experts/edit.html", form=form, profile=profile)
+    return render_template("experts/edit.html", form=form, profile=profile)
 
 
 @blueprint.route("/experts/<slug>/delete", methods=["GET", "POST"])
@@ -315,7 +311,7 @@ def delete_expert(slug: str):
         if call.succeeded:
             flash(f"{name}’s expert profile is removed.", "success")
         return redirect(url_for("experts.list_experts"))
-    return _render("experts/delete.html", profile=profile, action_form=form)
+    return render_template("experts/delete.html", profile=profile, action_form=form)
 
 
 @blueprint.route("/experts/<slug>/confirm", methods=["POST"])
