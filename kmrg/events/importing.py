@@ -9,9 +9,10 @@ sessions, attendees, annexures and actions wait as ImportProposal rows until the
 
 Each kind is confirmed by one function below (_confirm_session, _confirm_attendee,
 _confirm_annexure, _confirm_action), the one place that changes when the module owning that
-record offers a service for it: sessions go through kmrg.events.agenda and actions through
-kmrg.events.actions (which needs an owner: one member or one organisation); attendees are
-written against the models until the attendance module's service lands. An annexure needs its
+record offers a service for it: sessions go through kmrg.events.agenda, people through
+kmrg.events.attendance (on the register of a meeting that has begun, invited to one still to
+come once it is published) and actions through kmrg.events.actions (which needs an owner: one
+member or one organisation). An annexure needs its
 file, which a record does not carry: a confirmed annexure title joins an "Annexures to attach"
 list at the end of the meeting's notes.
 """
@@ -41,14 +42,13 @@ from kmrg.attachments.validation import (
     split_name,
 )
 from kmrg.audit.services import record_event
-from kmrg.events import actions, agenda, permissions, services
+from kmrg.events import actions, agenda, attendance, permissions, services
 from kmrg.events.matching import match_member, match_organisation
 from kmrg.events.models import (
     ImportProposal,
     Meeting,
     MeetingSeries,
     MeetingStatus,
-    Participant,
     ProposalKind,
     ProposalStatus,
 )
@@ -314,31 +314,31 @@ def _confirm_session(
 def _confirm_attendee(
     session: Session, actor: Any, meeting: Meeting, text: str, detail: str
 ) -> None:
-    if len(text) > 200 or len(detail) > 200:
-        raise ValidationError("Keep a name and an organisation under 200 characters each.", "text")
     member = match_member(session, actor, text)
-    present = session.scalars(select(Participant).where(Participant.meeting_id == meeting.id))
-    for participant in present:
-        same_member = member is not None and participant.user_id == member.id
-        same_guest = (
-            participant.user_id is None and participant.guest_name.casefold() == text.casefold()
-        )
-        if same_member or same_guest:
-            return
-    organisation = member.organisation if member else match_organisation(session, detail)
-    held = meeting.status is not MeetingStatus.PLANNED
-    session.add(
-        Participant(
-            meeting_id=meeting.id,
-            user_id=member.id if member else None,
-            guest_name="" if member else text,
-            guest_organisation="" if member else detail,
-            organisation_id=organisation.id if organisation else None,
-            # Named in the record of a meeting that took place: they were there.
-            is_invited=not held,
-            attended=held,
-        )
+    guest = attendance.Guest(name=text, organisation=detail)
+    listed = any(
+        (member is not None and p.user_id == member.id)
+        or (member is None and p.user_id is None and p.guest_name.casefold() == text.casefold())
+        for p in meeting.participants
     )
+    if permissions.can_take_register(actor, meeting):
+        # Named in the record of a meeting that has begun: they came.
+        if member is not None:
+            attendance.add_walk_in_member(session, actor, meeting, member)
+        elif not listed:
+            attendance.add_walk_in_guest(session, actor, meeting, guest)
+    elif permissions.can_invite_to_meeting(actor, meeting):
+        if listed:
+            return
+        if member is not None:
+            attendance.invite_members(session, actor, meeting, [member])
+        else:
+            attendance.invite_guest(session, actor, meeting, guest)
+    else:
+        raise ValidationError(
+            "People named for a meeting still to come are invited, and invitations go out only "
+            "once the meeting is published: publish it first, then accept them."
+        )
 
 
 def _confirm_annexure(

@@ -276,9 +276,14 @@ def test_accept_all_of_a_kind(imported, session):
     )
 
 
-def test_an_accepted_annexure_waits_in_the_notes_for_its_file(imported, session, member):
+def test_an_accepted_annexure_waits_in_the_notes_and_its_form_is_filled_in(
+    imported, session, other_organisation
+):
     client, meeting = imported
     (annexure,) = proposals_of(session, meeting, ProposalKind.ANNEXURE)
+    add_url = f"/meetings/{meeting.slug}/annexures/new?proposal={annexure.id}"
+    # Not yet accepted: the form starts empty.
+    assert 'value="Directory' not in text_of(client.get(add_url))
     post(
         client,
         f"/meetings/{meeting.slug}/import/{annexure.id}",
@@ -289,6 +294,12 @@ def test_an_accepted_annexure_waits_in_the_notes_for_its_file(imported, session,
     assert (
         "<li>Annexure A: Directory's first year — Nandi Zulu (Msunduzi Municipality)</li>" in page
     )
+    review = text_of(client.get(f"/meetings/{meeting.slug}/import"))
+    assert f'href="{add_url}"' in review
+    form = text_of(client.get(add_url))
+    assert 'value="Directory&#39;s first year"' in form
+    assert 'value="Nandi Zulu"' in form
+    assert '<option selected value="KZN225">' in form
 
 
 def test_the_review_page_is_for_the_meetings_organisers(

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from kmrg.attachments.services import make_upload
 from kmrg.database import write_transactions
-from kmrg.events import importing
+from kmrg.events import importing, services
 from kmrg.events.models import (
     ActionItem,
     AgendaSession,
@@ -212,7 +212,7 @@ def test_an_empty_text_is_not_accepted(session, champion, series):
 
 
 def test_attendees_are_members_by_exact_visible_name_and_guests_otherwise(
-    session, champion, series, organisation, other_organisation, hidden_member
+    session, champion, series, hidden_member
 ):
     meeting = imported(session, champion, series)
     accepted = importing.accept_all_proposals(session, champion, meeting, ProposalKind.ATTENDEE)
@@ -226,13 +226,45 @@ def test_attendees_are_members_by_exact_visible_name_and_guests_otherwise(
     ]
     assert shown == [
         (champion.id, "", "", champion.organisation_id),
-        (None, "Ayanda Mkhize", "Msunduzi Municipality", other_organisation.id),
+        (None, "Ayanda Mkhize", "Msunduzi Municipality", None),
         # Her profile is hidden from the champion: her name is not matched to her account.
-        (None, "Lerato Hidden", "Buffalo City", organisation.id),
+        (None, "Lerato Hidden", "Buffalo City", None),
     ]
     assert all(p.attended and not p.is_invited for p in participants)
     again = importing.accept_all_proposals(session, champion, meeting, ProposalKind.ATTENDEE)
     assert again.accepted == 0
+
+
+def test_people_named_for_a_meeting_to_come_are_invited_once_it_is_published(
+    session, champion, series, member, outbox
+):
+    meeting = imported(
+        session,
+        champion,
+        series,
+        "Agenda: reference group meeting, 3 March 2031\n\n"
+        "Sipho Member will open the meeting. Naledi Dube from Msunduzi Municipality will present.",
+    )
+    assert meeting.status is MeetingStatus.PLANNED
+    first = proposal(session, meeting, ProposalKind.ATTENDEE)
+    with pytest.raises(ValidationError, match="publish it first"):
+        importing.accept_proposal(session, champion, first)
+    session.rollback()
+    services.publish_meeting(session, champion, meeting, expected_version=meeting.version)
+    session.commit()
+    assert (
+        importing.accept_all_proposals(session, champion, meeting, ProposalKind.ATTENDEE).accepted
+        == 2
+    )
+    session.commit()
+    listed = session.scalars(
+        select(Participant).where(Participant.meeting_id == meeting.id).order_by(Participant.id)
+    ).all()
+    assert [(p.user_id, p.guest_name, p.is_invited, p.attended) for p in listed] == [
+        (member.id, "", True, False),
+        (None, "Naledi Dube", True, False),
+    ]
+    assert [message["To"] for message in outbox] == [member.email]
 
 
 def test_an_attendee_already_on_the_list_is_not_added_again(session, champion, series):

@@ -14,7 +14,7 @@ from kmrg.attachments.models import Attachment, ExtractionStatus
 from kmrg.attachments.services import DEFAULT_MAX_UPLOAD_BYTES
 from kmrg.attachments.validation import ACCEPTED_TYPES, format_size
 from kmrg.auth.people import describe_person
-from kmrg.events import annexures, blueprint, permissions
+from kmrg.events import annexures, blueprint, import_queries, permissions
 from kmrg.events.annexure_zip import download_disposition, stream_zip, zip_entries
 from kmrg.events.forms import AnnexureForm, AnnexureMoveForm, AnnexureRemoveForm
 from kmrg.events.models import Meeting
@@ -108,6 +108,20 @@ def _data(form: AnnexureForm) -> annexures.AnnexureData:
     )
 
 
+def _fill_from_import(form: AnnexureForm, meeting: Meeting) -> None:
+    """Start the form from an annexure accepted from the imported record (?proposal=<id>)."""
+    proposal_id = bounded_int(request.args.get("proposal"), 1, MAX_ID)
+    details = (
+        import_queries.accepted_annexure_details(db.session, meeting, proposal_id)
+        if proposal_id
+        else None
+    )
+    if details is not None:
+        form.title.data = details.title
+        form.presenter_name.data = details.presenter_name
+        form.presenting_organisation.data = details.organisation_code
+
+
 @blueprint.route("/<slug>/annexures/new", methods=["GET", "POST"])
 @login_required
 def add_annexure(slug: str):
@@ -116,6 +130,8 @@ def add_annexure(slug: str):
         abort(403)
     form = AnnexureForm()
     _fill_choices(form, meeting)
+    if request.method == "GET":
+        _fill_from_import(form, meeting)
     if form.validate_on_submit():
         with committing(form) as call:
             annexure = annexures.add_annexure(

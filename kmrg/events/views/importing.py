@@ -27,7 +27,9 @@ from kmrg.service_calls import committing
 ACCEPTED_MESSAGES = {
     ProposalKind.SESSION: "“{}” is on the agenda.",
     ProposalKind.ATTENDEE: "{} is on the attendance register.",
-    ProposalKind.ANNEXURE: "“{}” is listed in the notes under “Annexures to attach”.",
+    ProposalKind.ANNEXURE: (
+        "“{}” is listed in the notes under “Annexures to attach”: attach its file from below."
+    ),
     ProposalKind.ACTION: "The action “{}” is recorded.",
 }
 KIND_HEADINGS = {
