@@ -26,7 +26,10 @@ class OwnerKind:
     - `can_change(user, owner_id)`: may `user` add attachments to the owner or remove them?
     - `can_remove(user, owner_id)`: may `user` remove them, where fewer people may remove than
       add (a meeting's participants add annexures, its organisers remove them); None means
-      `can_change`.
+      `can_change`;
+    - `plain_uploads`: whether the generic upload route may attach a file to the owner; an
+      owner whose files need more than a file (a meeting's annexure has a title, a presenter and
+      a letter) adds them through its own page and service, and says False.
 
     Each gets the owner's id and loads the owner itself; a missing owner answers False.
     """
@@ -35,6 +38,7 @@ class OwnerKind:
     can_view: OwnerCheck
     can_change: OwnerCheck
     can_remove: OwnerCheck | None = None
+    plain_uploads: bool = True
 
 
 _owners: dict[str, OwnerKind] = {}
@@ -46,16 +50,23 @@ def register_owner(
     can_change: OwnerCheck,
     *,
     can_remove: OwnerCheck | None = None,
+    plain_uploads: bool = True,
 ) -> None:
     """Let records of `owner_type` carry attachments; registering again replaces the rules."""
     if not owner_type or len(owner_type) > OWNER_TYPE_MAX_LENGTH:
         raise ValueError(f"owner_type must be 1–{OWNER_TYPE_MAX_LENGTH} characters")
-    _owners[owner_type] = OwnerKind(owner_type, can_view, can_change, can_remove)
+    _owners[owner_type] = OwnerKind(owner_type, can_view, can_change, can_remove, plain_uploads)
 
 
 def is_registered_owner(owner_type: str) -> bool:
     """Tell whether an area registered `owner_type`."""
     return owner_type in _owners
+
+
+def accepts_plain_uploads(owner_type: str) -> bool:
+    """Tell whether the generic upload route may attach files to owners of `owner_type`."""
+    kind = _owners.get(owner_type)
+    return bool(kind and kind.plain_uploads)
 
 
 def can_view_owner(user: Any, owner_type: str, owner_id: int) -> bool:

@@ -13,10 +13,10 @@ from kmrg.attachments import blueprint, services
 from kmrg.attachments.forms import AttachmentRemoveForm, AttachmentUploadForm
 from kmrg.attachments.models import Attachment
 from kmrg.attachments.permissions import (
+    accepts_plain_uploads,
     can_change_owner,
     can_view_attachment,
     can_view_owner,
-    is_registered_owner,
 )
 from kmrg.attachments.queries import get_attachment_or_none
 from kmrg.attachments.storage import blob_path
@@ -86,7 +86,7 @@ def _back(default: str) -> str:
 @blueprint.route("/attachments/<owner_type>/<int:owner_id>/new", methods=["POST"])
 @login_required
 def add_attachment(owner_type: str, owner_id: int):
-    if not is_registered_owner(owner_type) or not can_view_owner(
+    if not accepts_plain_uploads(owner_type) or not can_view_owner(
         current_user, owner_type, owner_id
     ):
         abort(404)

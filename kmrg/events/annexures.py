@@ -230,7 +230,13 @@ def _can_remove(user: Any, meeting_id: int) -> bool:
 
 def register_attachment_owner() -> None:
     """Let meetings carry annexure files: seen with the meeting, removed by its organisers."""
-    register_owner(OWNER_TYPE, can_view=_can_view, can_change=_can_add, can_remove=_can_remove)
+    register_owner(
+        OWNER_TYPE,
+        can_view=_can_view,
+        can_change=_can_add,
+        can_remove=_can_remove,
+        plain_uploads=False,  # an annexure is more than a file: its page adds it
+    )
 
 
 def _in_order(meeting: Meeting) -> list[Annexure]:

@@ -256,3 +256,26 @@ def test_participants_add_annexures_once_held_but_only_organisers_arrange_them(
     assert "Add an annexure" in page and "Move down" not in page
     for url, data in state_changing_urls(session, meeting, "Two")[1:]:
         assert factories.post(client, url, data).status_code == 403
+
+
+def test_the_generic_upload_route_attaches_no_file_to_a_meeting(
+    session, client_as, make_meeting, champion
+):
+    # An annexure is more than a file (a title, a presenter, a letter): a file posted to the
+    # attachments area's own route would be stored, listed nowhere and lettered nothing.
+    meeting = make_meeting(title="KMRG meeting in Mbombela")
+    client = client_as(champion)
+    stored = session.scalar(select(func.count()).select_from(Attachment))
+
+    response = client.post(
+        f"/attachments/meeting/{meeting.id}/new",
+        data={
+            "csrf_token": csrf_token(client),
+            "file": (io.BytesIO(make_pdf("Slides")), "slides.pdf"),
+            "title": "Slides",
+        },
+        content_type="multipart/form-data",
+    )
+
+    assert response.status_code == 404
+    assert session.scalar(select(func.count()).select_from(Attachment)) == stored
