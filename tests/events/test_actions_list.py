@@ -167,6 +167,24 @@ def test_the_open_actions_page_lists_every_open_action_overdue_first(
     assert "KMRG in Cape Town</a>" in page
 
 
+def test_the_meetings_and_series_pages_lead_to_the_open_actions(
+    client_as, member, series, three_meetings
+):
+    client = client_as(member)
+    everything = re.search(
+        r'<a href="([^"]+)">Open action items</a>', text_of(client.get("/meetings/"))
+    )
+    assert everything, "the list of meetings does not link to the open action items"
+    assert len(listed(text_of(client.get(html.unescape(everything.group(1)))))) == 5
+
+    of_series = re.search(
+        r'<a href="([^"]+)">Open action items of this series</a>',
+        text_of(client.get(f"/meetings/series/{series.slug}")),
+    )
+    assert of_series, "the series page does not link to its open action items"
+    assert html.unescape(of_series.group(1)) == f"/meetings/actions/?series={series.slug}"
+
+
 def test_the_open_actions_page_filters_by_owner_organisation_and_series(
     session, client_as, member, guest, other_organisation, three_meetings, admin
 ):
