@@ -1,6 +1,7 @@
-"""After a reference-group meeting, a member who attended it records on a phone what it decided
-and who will do what, and the owner of an action finds it among the open actions and records
-progress. Every page visited is checked with axe-core and for sideways scrolling at phone width.
+"""After a reference-group meeting, a member who attended it records on a phone what it decided,
+who will do what, and the presentation she gave as annexure A; the owner of an action finds it
+among the open actions and records progress. Every page visited is checked with axe-core and
+for sideways scrolling at phone width.
 """
 
 from __future__ import annotations
@@ -8,7 +9,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
+from pathlib import Path
 
+import docx
 import pytest
 from flask import Flask
 from playwright.sync_api import BrowserContext, Locator, Page, expect
@@ -28,6 +31,7 @@ pytestmark = pytest.mark.browser
 
 PHONE = {"width": 390, "height": 844}
 MEETING = "Quarterly meeting in Buffalo City"
+HOST = "Buffalo City Metropolitan Municipality"
 MEMBER = "Nomsa Mokoena"
 OWNER = "Sipho Dlamini"
 OWNER_ORGANISATION = "City of Cape Town Metropolitan Municipality"
@@ -36,6 +40,7 @@ DECISION = "Nelson Mandela Bay hosts the next quarterly meeting."
 # Recorded first but due later: the open-actions page must still put the overdue one above it.
 LATER_ACTION = "Circulate the draft knowledge-sharing charter to every member municipality"
 OVERDUE_ACTION = "Send the revenue turnaround presentation to the secretariat"
+PRESENTATION = "Revenue turnaround in Buffalo City"
 PROGRESS = "Sent to the secretariat today; the speaker notes follow next week."
 
 
@@ -55,7 +60,7 @@ def world(live_app: Flask) -> World:
         buffalo_city = factories.make_organisation(
             session,
             code="BUF",
-            name="Buffalo City Metropolitan Municipality",
+            name=HOST,
             kind=OrganisationKind.METROPOLITAN,
             province=Province.EC,
         )
@@ -124,6 +129,17 @@ def world(live_app: Flask) -> World:
 
 
 @pytest.fixture
+def presentation(tmp_path: Path) -> Path:
+    """The member's slides as a Word document, made with python-docx."""
+    document = docx.Document()
+    document.add_heading(PRESENTATION, level=1)
+    document.add_paragraph("Meter audits in two pilot wards brought 1 240 accounts back to paying.")
+    path = tmp_path / "revenue-turnaround.docx"
+    document.save(path)
+    return path
+
+
+@pytest.fixture
 def phone(new_context, live_server: str) -> BrowserContext:
     """A phone's browser: a 390 × 844 screen that honours the page's viewport meta tag."""
     return new_context(base_url=live_server, viewport=PHONE, is_mobile=True, has_touch=True)
@@ -163,12 +179,26 @@ def record_action(page: Page, description: str, owner: str, due: date) -> None:
     expect(page.get_by_role("heading", name=MEETING, level=1)).to_be_visible()
 
 
+def attach_presentation(page: Page, path: Path) -> None:
+    page.get_by_role("link", name="Add an annexure").click()
+    expect(page.get_by_role("heading", name="Add an annexure", level=1)).to_be_visible()
+    check_page(page)
+    page.get_by_label("File").set_input_files(path)
+    page.get_by_label("Title").fill(PRESENTATION)
+    page.get_by_label("Presenter in the Hub").select_option(label=f"{MEMBER} (you)")
+    page.get_by_label("Presenting organisation").select_option(label=f"{HOST} (BUF)")
+    page.get_by_role("button", name="Add the annexure").click()
+    expect(page.get_by_role("status")).to_contain_text(
+        f"Annexure A, “{PRESENTATION}”, is attached."
+    )
+
+
 def action_items(page: Page) -> Locator:
     return page.get_by_role("region", name="Action items").get_by_role("listitem")
 
 
 def test_a_member_records_a_meetings_outcomes_and_the_owner_records_progress(
-    phone: BrowserContext, world: World
+    phone: BrowserContext, world: World, presentation: Path
 ) -> None:
     page = signed_in_page(phone, world.member_email)
     check_page(page)
@@ -188,6 +218,13 @@ def test_a_member_records_a_meetings_outcomes_and_the_owner_records_progress(
     record_action(page, LATER_ACTION, f"{OWNER_ORGANISATION} (CPT)", month_ahead)
     record_action(page, OVERDUE_ACTION, f"{OWNER}, {OWNER_ORGANISATION}", week_ago)
 
+    attach_presentation(page, presentation)
+
+    annexure = page.get_by_role("region", name="Annexures").get_by_role("listitem")
+    expect(annexure).to_have_count(1)
+    expect(annexure).to_contain_text(f"Annexure A: {PRESENTATION}")
+    expect(annexure).to_contain_text(f"Presented by {MEMBER}, {HOST}")
+    expect(annexure.get_by_role("link", name=PRESENTATION)).to_be_visible()
     outcomes = page.get_by_role("region", name="Decisions and outcomes")
     expect(outcomes.get_by_role("listitem")).to_have_text([DECISION, OUTCOME])
     later, overdue = action_items(page).all()
