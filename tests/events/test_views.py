@@ -148,6 +148,19 @@ def test_the_header_links_to_meetings(client):
     assert 'href="/meetings/"' in text_of(client.get("/"))
 
 
+def test_the_header_marks_meetings_as_the_current_section_on_every_meetings_page(
+    client, make_meeting
+):
+    meeting = make_meeting(visibility=MeetingVisibility.PUBLIC)
+    assert '<a href="/meetings/" aria-current="page">Meetings</a>' in text_of(
+        client.get("/meetings/")
+    )
+    assert '<a href="/meetings/" aria-current="true">Meetings</a>' in text_of(
+        client.get(f"/meetings/{meeting.slug}")
+    )
+    assert "aria-current" not in text_of(client.get("/")).split("account-nav")[0]
+
+
 # The series page
 
 
