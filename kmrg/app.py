@@ -29,6 +29,7 @@ AREAS = (
     "kmrg.lessons",
     "kmrg.experts",
     "kmrg.events",
+    "kmrg.communities",
     "kmrg.inbox",
     "kmrg.attachments",
     "kmrg.audit",

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from kmrg.attachments.models import Attachment
 from kmrg.auth.models import Role, User
 from kmrg.casestudies.models import CaseStudy, CaseStudyStatus
+from kmrg.communities.models import Topic
 from kmrg.demo import load_demo
 from kmrg.events import agenda, attendance, minutes, outcomes
 from kmrg.events import services as meeting_services
@@ -126,6 +127,24 @@ def _a_meeting(session: Session) -> Meeting:
     return meeting
 
 
+def _a_topic(session: Session) -> Topic:
+    """Return a topic with a reply, started in a community of its own while the demo has none."""
+    from kmrg.communities import discussions
+    from kmrg.communities import services as community_services
+
+    topic = session.scalars(select(Topic)).first()
+    if topic is not None and len(topic.posts) > 1:
+        return topic
+    admin = session.scalars(select(User).where(User.role == Role.ADMIN)).first()
+    community = community_services.create_community(
+        session, admin, community_services.CommunityData(name="Private pages community")
+    )
+    topic = discussions.start_topic(session, admin, community, title="A topic", body="Words.")
+    discussions.reply_to_topic(session, admin, topic, "A reply.")
+    session.commit()
+    return topic
+
+
 def _paths(app: Flask, session: Session) -> dict[str, str]:
     """Return one path per GET route, filled in with demo records where the route takes any."""
     case_study = session.scalars(
@@ -137,7 +156,10 @@ def _paths(app: Flask, session: Session) -> dict[str, str]:
         message_id = queue_message(session, "someone@example.org", "Stored", "A message.").id
         session.commit()
     meeting = _a_meeting(session)
+    topic = _a_topic(session)
     values = {
+        "topic_id": topic.id,
+        "post_id": topic.posts[1].id,
         "code": "BUF",
         "user_id": session.scalars(select(User.id)).first(),
         "lesson_id": session.scalars(select(Lesson.id)).first(),
@@ -157,6 +179,7 @@ def _paths(app: Flask, session: Session) -> dict[str, str]:
         "inbox": session.scalars(select(ExpertProfile.slug)).first(),
         "events": meeting.slug,
         "meeting_series": meeting.series.slug,
+        "communities": topic.community.slug,
     }
     paths = {}
     with app.test_request_context():

@@ -1,0 +1,19 @@
+"""Communities of practice and of interest: people across member cities who learn together,
+with their discussions, moderated by facilitators."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Flask
+
+blueprint = Blueprint("communities", __name__, url_prefix="/communities")
+
+
+def init_app(app: Flask) -> None:
+    """Plug communities in: pages, permissions, navigation."""
+    from kmrg.areas import add_navigation, add_template_permissions
+    from kmrg.communities import models as _models  # noqa: F401  (the tables, for the migrations check)
+    from kmrg.communities import permissions, views  # noqa: F401  (the views attach their routes)
+
+    app.register_blueprint(blueprint)
+    add_navigation(app, "communities.list_communities", "Communities", order=45)
+    add_template_permissions(app, permissions)
