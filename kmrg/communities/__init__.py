@@ -9,11 +9,15 @@ blueprint = Blueprint("communities", __name__, url_prefix="/communities")
 
 
 def init_app(app: Flask) -> None:
-    """Plug communities in: pages, permissions, navigation."""
+    """Plug communities in: pages, permissions, navigation, search, lesson source."""
     from kmrg.areas import add_navigation, add_template_permissions
     from kmrg.communities import models as _models  # noqa: F401  (the tables, for the migrations check)
     from kmrg.communities import permissions, views  # noqa: F401  (the views attach their routes)
+    from kmrg.communities.lesson_source import register_topic_source
+    from kmrg.communities.search import register_search_documents
 
     app.register_blueprint(blueprint)
     add_navigation(app, "communities.list_communities", "Communities", order=45)
     add_template_permissions(app, permissions)
+    register_search_documents()
+    register_topic_source()

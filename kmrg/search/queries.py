@@ -108,7 +108,8 @@ def read_search_request(args: MultiDict[str, str]) -> SearchRequest:
 def audiences_for(viewer: Any) -> list[str]:
     """Return the audiences whose documents `viewer` may find."""
     if getattr(viewer, "is_authenticated", False) and getattr(viewer, "is_active", False):
-        return [Audience.PUBLIC, Audience.MEMBERS]
+        extra = get_pipeline().registry.extra_audiences(viewer)
+        return [Audience.PUBLIC, Audience.MEMBERS, *extra]
     return [Audience.PUBLIC]
 
 

@@ -21,7 +21,13 @@ from kmrg.inputs import bounded_int
 
 
 class Audience(StrEnum):
-    """Who may find a document at all; each area's permissions check the page shown again."""
+    """Who may find a document at all; each area's permissions check the page shown again.
+
+    An area whose records are for a narrower group (the members of one community) gives their
+    documents an audience of its own naming, and tells the registry which of those audiences a
+    viewer belongs to (`SearchRegistry.add_audience_source`), so totals, facet counts and
+    suggestions leave such records out for everyone else.
+    """
 
     PUBLIC = "public"
     MEMBERS = "members"
@@ -53,7 +59,7 @@ class SearchDocument:
     doc_type: str
     doc_id: str
     title: str
-    audience: Audience
+    audience: Audience | str
     summary: str = ""
     body: str = ""
     attachments: Sequence[AttachedText] = ()
@@ -177,6 +183,16 @@ class SearchRegistry:
         self._types: dict[str, DocumentType] = {}
         self._facets: dict[str, Facet] = {}
         self._dependents: dict[str, Dependents] = {}
+        self._audience_sources: list[Callable[[Any], Iterable[str]]] = []
+
+    def add_audience_source(self, source: Callable[[Any], Iterable[str]]) -> None:
+        """Add `source(viewer)`: the narrower audiences an active viewer belongs to."""
+        if source not in self._audience_sources:
+            self._audience_sources.append(source)
+
+    def extra_audiences(self, viewer: Any) -> list[str]:
+        """Return the narrower audiences `viewer` belongs to, from every area's source."""
+        return [audience for source in self._audience_sources for audience in source(viewer)]
 
     def register(self, document_type: DocumentType) -> None:
         """Add a document type; registering the same name again replaces it (unsettled)."""

@@ -7,10 +7,12 @@ from flask_login import current_user, login_required
 
 from kmrg.communities import blueprint, discussions, permissions, queries
 from kmrg.communities.forms import CommunityActionForm, EditPostForm, ReplyForm, TopicForm
+from kmrg.communities.lesson_source import SOURCE_TYPE
 from kmrg.communities.models import Post, Topic
 from kmrg.communities.views.communities import get_readable_community_or_404
 from kmrg.extensions import db
 from kmrg.forms import submitted_version
+from kmrg.lessons.queries import source_lessons_context
 from kmrg.service_calls import committing
 from kmrg.themes.queries import list_themes
 
@@ -82,6 +84,7 @@ def _render_topic(topic: Topic, reply_form: ReplyForm):
         community=topic.community,
         reply_form=reply_form,
         action_form=action_form,
+        **source_lessons_context(db.session, SOURCE_TYPE, topic.id, current_user),
     )
 
 
