@@ -31,6 +31,7 @@ AREAS = (
     "kmrg.events",
     "kmrg.communities",
     "kmrg.inbox",
+    "kmrg.notifications",
     "kmrg.attachments",
     "kmrg.audit",
     "kmrg.mail",

@@ -11,6 +11,7 @@ from flask.cli import AppGroup, FlaskGroup, with_appcontext
 from kmrg.backup.commands import export_command, import_command
 from kmrg.events.commands import events_group
 from kmrg.extensions import db
+from kmrg.notifications.commands import notify_group
 
 
 def _create_app() -> Flask:
@@ -335,6 +336,7 @@ for _command in (
     experts_group,
     mail_group,
     events_group,
+    notify_group,
     demo_command,
     export_command,
     import_command,

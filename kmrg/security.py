@@ -60,7 +60,7 @@ def safe_next_url(target: str | None) -> str | None:
 
 
 # Pages under these paths are someone's own, whoever asks (an anonymous visitor is redirected).
-PRIVATE_PATHS = ("/account", "/inbox/", "/admin/")
+PRIVATE_PATHS = ("/account", "/inbox/", "/admin/", "/notifications/", "/unsubscribe/")
 
 
 def _add_security_headers(response: Response) -> Response:

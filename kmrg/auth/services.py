@@ -23,7 +23,7 @@ from kmrg.auth.queries import (
 )
 from kmrg.exceptions import PermissionDenied, ValidationError
 from kmrg.models import StaleEditError, utcnow
-from kmrg.notifications import send_after_commit
+from kmrg.notifications.emails import send_after_commit
 from kmrg.organisations.models import Organisation
 
 MIN_PASSWORD_LENGTH = 10

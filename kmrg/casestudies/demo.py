@@ -31,7 +31,7 @@ from kmrg.casestudies.models import SECTIONS, CaseStudy, CaseStudyStatus
 from kmrg.casestudies.queries import get_case_study_by_slug
 from kmrg.lessons.models import LessonStage
 from kmrg.lessons.services import create_lesson, promote_lesson
-from kmrg.notifications import dropping_mail
+from kmrg.notifications.emails import dropping_mail
 from kmrg.organisations.models import Organisation
 from kmrg.organisations.queries import get_organisation_by_code
 from kmrg.text import slugify

@@ -22,7 +22,7 @@ from kmrg.casestudies.owners import OwnerEntry, apply_owners
 from kmrg.exceptions import PermissionDenied, ValidationError
 from kmrg.markdown import render_markdown
 from kmrg.models import StaleEditError, utcnow
-from kmrg.notifications import send_after_commit
+from kmrg.notifications.emails import send_after_commit
 from kmrg.organisations.models import Organisation
 from kmrg.slugs import add_with_free_slug
 from kmrg.text import slugify

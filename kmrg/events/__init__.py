@@ -23,14 +23,19 @@ def init_app(app: Flask) -> None:
     from kmrg.events.annexures import register_attachment_owner
     from kmrg.events.expert_evidence import register_expert_evidence
     from kmrg.events.lesson_source import register_meeting_source
+    from kmrg.events.models import MeetingSeries
     from kmrg.events.organisation_section import TEMPLATE, load_hosted_meetings
     from kmrg.events.search import register_search_documents
+    from kmrg.notifications.registry import add_followable
     from kmrg.organisations.sections import add_organisation_section
 
     app.register_blueprint(blueprint)
     register_search_documents()
     add_navigation(app, "events.list_meetings", "Meetings", order=40)
     add_template_permissions(app, permissions)
+    add_followable(
+        app, "meeting_series", "Meeting series", MeetingSeries, can_view=permissions.can_view_series
+    )
     add_organisation_section(app, "meetings", TEMPLATE, load_hosted_meetings, order=20)
     register_attachment_owner()
     register_expert_evidence()

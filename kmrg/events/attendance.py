@@ -23,7 +23,7 @@ from kmrg.events.models import Meeting, Participant, Rsvp
 from kmrg.exceptions import PermissionDenied, ValidationError
 from kmrg.localtime import LOCAL_ZONE_LABEL, to_local
 from kmrg.models import utcnow
-from kmrg.notifications import send_after_commit
+from kmrg.notifications.emails import send_after_commit
 from kmrg.organisations.models import Organisation
 
 MAX_NAME = 200

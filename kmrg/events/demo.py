@@ -35,7 +35,7 @@ from kmrg.events.models import (
     Rsvp,
 )
 from kmrg.localtime import from_local, local_today
-from kmrg.notifications import dropping_mail
+from kmrg.notifications.emails import dropping_mail
 from kmrg.organisations.queries import get_organisation_by_code
 
 SECRETARIAT_EMAIL = "admin@example.org"

@@ -26,7 +26,7 @@ from kmrg.events.services import change_meeting_status
 from kmrg.exceptions import PermissionDenied, ValidationError
 from kmrg.markdown import render_markdown
 from kmrg.models import StaleEditError, utcnow
-from kmrg.notifications import send_after_commit
+from kmrg.notifications.emails import send_after_commit
 
 MAX_BODY = 100_000
 MAX_COMMENT = 5_000

@@ -109,6 +109,11 @@ def can_manage_series(user: Any) -> bool:
     return _is_admin(user)
 
 
+def can_view_series(user: Any, series: Any) -> bool:
+    """A series' page is public (its meetings each say who sees them): anyone follows it."""
+    return True
+
+
 def can_view_meeting(user: Any, meeting: Meeting) -> bool:
     """Apply the meeting's visibility; an unconfirmed imported draft is for organisers only."""
     if is_organiser(user, meeting):

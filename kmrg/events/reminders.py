@@ -23,7 +23,7 @@ from kmrg.events.models import ActionItem, ActionReminder, ReminderKind
 from kmrg.events.permissions import can_view_meeting
 from kmrg.localtime import local_today
 from kmrg.models import utcnow
-from kmrg.notifications import send_after_commit
+from kmrg.notifications.emails import send_after_commit
 
 DEFAULT_DAYS_BEFORE = 7
 SUBJECT_LENGTH = 60

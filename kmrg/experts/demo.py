@@ -41,7 +41,7 @@ from kmrg.experts.models import (
 )
 from kmrg.experts.queries import get_profile_by_email, get_profile_of_user
 from kmrg.models import utcnow
-from kmrg.notifications import dropping_mail
+from kmrg.notifications.emails import dropping_mail
 from kmrg.organisations.models import Organisation, Province
 from kmrg.organisations.queries import get_organisation_by_code
 from kmrg.themes.models import Theme

@@ -33,7 +33,7 @@ from kmrg.experts.permissions import (
     can_see_hidden_endorsements,
     can_withdraw_endorsement,
 )
-from kmrg.notifications import send_after_commit
+from kmrg.notifications.emails import send_after_commit
 
 STATEMENT_MIN_LENGTH = 20
 STATEMENT_MAX_LENGTH = 500

@@ -34,7 +34,7 @@ from kmrg.experts.permissions import (
 )
 from kmrg.markdown import render_markdown
 from kmrg.models import StaleEditError, utcnow
-from kmrg.notifications import send_after_commit
+from kmrg.notifications.emails import send_after_commit
 from kmrg.organisations.models import Organisation, Province
 from kmrg.slugs import add_with_free_slug
 from kmrg.text import slugify

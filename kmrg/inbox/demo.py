@@ -19,7 +19,7 @@ from kmrg.auth.queries import get_user_by_email
 from kmrg.experts.queries import get_profile_by_email
 from kmrg.inbox.models import Conversation
 from kmrg.inbox.services import ContactRequest, contact_expert, reply_to_conversation
-from kmrg.notifications import dropping_mail
+from kmrg.notifications.emails import dropping_mail
 
 # Demo people are invented and have example.org addresses; the loader acts only as them.
 DEMO_DOMAIN = "@example.org"

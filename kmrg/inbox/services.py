@@ -28,7 +28,7 @@ from kmrg.inbox.permissions import (
     contact_refusal,
 )
 from kmrg.models import utcnow
-from kmrg.notifications import send_after_commit
+from kmrg.notifications.emails import send_after_commit
 
 MAX_NEW_CONVERSATIONS = 10
 MAX_CONVERSATIONS_WITH_ONE_EXPERT = 3

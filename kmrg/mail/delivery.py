@@ -48,6 +48,8 @@ class _Claimed:
     body: str
     reply_to: str | None
     attempts: int
+    html_body: str | None = None
+    unsubscribe_url: str | None = None
 
 
 def retry_delay(attempts: int) -> timedelta:
@@ -77,6 +79,8 @@ def _claim(engine: Engine, message_id: int, now: datetime) -> _Claimed | None:
                 MailMessage.body,
                 MailMessage.reply_to,
                 MailMessage.attempts,
+                MailMessage.html_body,
+                MailMessage.unsubscribe_url,
             ).where(MailMessage.id == message_id)
         ).one()
         session.commit()
@@ -107,7 +111,14 @@ def deliver_message(engine: Engine, message_id: int) -> MailStatus | None:
         return None
     config = current_app.config
     try:
-        send_mail(claimed.recipient, claimed.subject, claimed.body, reply_to=claimed.reply_to)
+        send_mail(
+            claimed.recipient,
+            claimed.subject,
+            claimed.body,
+            reply_to=claimed.reply_to,
+            html_body=claimed.html_body,
+            unsubscribe_url=claimed.unsubscribe_url,
+        )
     except ValueError as error:
         # An address or subject that would inject headers: no attempt can ever succeed.
         log.error("refused to send e-mail #%s: %s", claimed.id, error)

@@ -51,6 +51,9 @@ class MailMessage(Base):
     subject: Mapped[str] = mapped_column(Text)
     # Password-reset links travel in bodies: only administrators may read them (see permissions).
     body: Mapped[str] = mapped_column(Text)
+    # An HTML alternative to `body` (digests), and the address that unsubscribes the recipient.
+    html_body: Mapped[str | None] = mapped_column(Text)
+    unsubscribe_url: Mapped[str | None] = mapped_column(String(1000))
     reply_to: Mapped[str | None] = mapped_column(String(500))
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     status: Mapped[MailStatus] = mapped_column(enum_type(MailStatus, 20), default=MailStatus.QUEUED)

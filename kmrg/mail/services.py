@@ -19,13 +19,26 @@ FINISHED = (MailStatus.SENT, MailStatus.STORED, MailStatus.FAILED)
 
 
 def queue_message(
-    session: Session, recipient: str, subject: str, body: str, reply_to: str | None = None
+    session: Session,
+    recipient: str,
+    subject: str,
+    body: str,
+    reply_to: str | None = None,
+    *,
+    html_body: str | None = None,
+    unsubscribe_url: str | None = None,
 ) -> MailMessage:
-    """Add a message to the outbox in the session's transaction; it is sent after the commit."""
+    """Add a message to the outbox in the session's transaction; it is sent after the commit.
+
+    `html_body` is sent as an alternative to the plain `body`; `unsubscribe_url` becomes the
+    List-Unsubscribe header, with List-Unsubscribe-Post for one-click unsubscribing.
+    """
     message = MailMessage(
         recipient=recipient,
         subject=subject,
         body=body,
+        html_body=html_body,
+        unsubscribe_url=unsubscribe_url,
         reply_to=reply_to,
         status=MailStatus.QUEUED,
         attempts=0,

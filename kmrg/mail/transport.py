@@ -3,7 +3,7 @@
 Without a configured server, mail is written to the log instead, so a fresh development machine
 works without any mail set-up and its password-reset links can be read from the console.
 
-This is the transport only. The Hub's code queues mail in the outbox (kmrg.notifications
+This is the transport only. The Hub's code queues mail in the outbox (kmrg.notifications.emails
 .send_after_commit); kmrg.mail.delivery hands each queued message to `send_mail`.
 """
 
@@ -95,8 +95,15 @@ def build_message(
     subject: str,
     body: str,
     reply_to: str | None = None,
+    *,
+    html_body: str | None = None,
+    unsubscribe_url: str | None = None,
 ) -> EmailMessage:
-    """Build a plain-text UTF-8 message; raise ValueError on anything that could inject headers."""
+    """Build a plain-text UTF-8 message; raise ValueError on anything that could inject headers.
+
+    With `html_body` the message is multipart/alternative; with `unsubscribe_url` it carries
+    List-Unsubscribe and List-Unsubscribe-Post (RFC 8058: mail clients unsubscribe in one click).
+    """
     recipients = [to] if isinstance(to, str) else list(to)
     if not recipients:
         raise ValueError("An e-mail needs at least one recipient.")
@@ -113,15 +120,22 @@ def build_message(
     # The sender's domain, not socket.getfqdn(): that can stall on DNS and would reveal the host.
     domain = parseaddr(settings.sender)[1].rpartition("@")[2] or "kmrg.invalid"
     message["Message-ID"] = make_msgid(domain=domain)
+    if unsubscribe_url is not None:
+        _check_header("unsubscribe address", unsubscribe_url)
+        message["List-Unsubscribe"] = f"<{unsubscribe_url}>"
+        message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     # Quoted-printable keeps the message 7-bit clean for any relay while staying legible.
     message.set_content(body, charset="utf-8", cte="quoted-printable")
+    if html_body is not None:
+        message.add_alternative(html_body, subtype="html", charset="utf-8", cte="quoted-printable")
     return message
 
 
 def _as_log_text(message: EmailMessage) -> str:
     headers = "\n".join(f"{name}: {value}" for name, value in message.items())
     # The decoded body, not the quoted-printable one, so links can be copied from the log intact.
-    return f"{headers}\n\n{message.get_content()}"
+    plain = message.get_body(preferencelist=("plain",)) or message
+    return f"{headers}\n\n{plain.get_content()}"
 
 
 def _tls_context() -> ssl.SSLContext:
@@ -173,7 +187,13 @@ def deliver(settings: MailSettings, message: EmailMessage) -> None:
 
 
 def send_mail(
-    to: str | Sequence[str], subject: str, body: str, reply_to: str | None = None
+    to: str | Sequence[str],
+    subject: str,
+    body: str,
+    reply_to: str | None = None,
+    *,
+    html_body: str | None = None,
+    unsubscribe_url: str | None = None,
 ) -> None:
     """Send an e-mail using the current app's MAIL_* settings.
 
@@ -184,7 +204,9 @@ def send_mail(
     """
     config = current_app.config
     settings = MailSettings.from_config(config)
-    message = build_message(settings, to, subject, body, reply_to)
+    message = build_message(
+        settings, to, subject, body, reply_to, html_body=html_body, unsubscribe_url=unsubscribe_url
+    )
     deliver(settings, message)
     outbox = config.get("MAIL_OUTBOX")
     if isinstance(outbox, list):

@@ -18,7 +18,7 @@ from kmrg.mail.delivery import RETRY_DELAYS, deliver_due
 from kmrg.mail.models import MailMessage, MailStatus
 from kmrg.mail.services import queue_message
 from kmrg.models import utcnow
-from kmrg.notifications import dropping_mail
+from kmrg.notifications.emails import dropping_mail
 from tests.factories import PASSWORD, post
 from tests.test_mail import LOOPBACK, SmtpServer
 

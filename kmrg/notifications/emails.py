@@ -26,17 +26,29 @@ def send_after_commit(
     template: str,
     *,
     reply_to: str | None = None,
+    with_html: bool = False,
+    unsubscribe_url: str | None = None,
     **context: Any,
 ) -> None:
     """Queue an e-mail rendered from templates/mail/<template>.txt, sent once the session commits.
 
     `reply_to` lets the recipient answer someone other than the Hub (an external expert answers
-    the member who wrote to them).
+    the member who wrote to them). `with_html` adds an HTML part from <template>.html;
+    `unsubscribe_url` becomes the List-Unsubscribe header (one-click, RFC 8058).
     """
     if session.info.get(DROPPING_KEY):
         return
     body = render_template(f"mail/{template}.txt", **context)
-    queue_message(session, to, subject, body, reply_to=reply_to)
+    html_body = render_template(f"mail/{template}.html", **context) if with_html else None
+    queue_message(
+        session,
+        to,
+        subject,
+        body,
+        reply_to=reply_to,
+        html_body=html_body,
+        unsubscribe_url=unsubscribe_url,
+    )
 
 
 @contextmanager
