@@ -71,3 +71,15 @@ class CommunityActionForm(FlaskForm):
     """A one-button form; `version` is the record's as the page showed it, where it has one."""
 
     version = HiddenField()
+
+
+class ResourceForm(FlaskForm):
+    address = StringField(
+        "Address of the case study, lesson, meeting or file",
+        validators=[DataRequired(), Length(max=500)],
+        description="Open it in the Hub and copy the address from your browser.",
+    )
+    note = StringField(
+        "Why it matters to the community", validators=[DataRequired(), Length(max=500)]
+    )
+    submit = SubmitField("Link it")

@@ -16,6 +16,9 @@ the person's place in it (none, a request waiting, member, facilitator).
 - edit a post: its author, while a member, unless it was removed; flag a post: members other
   than its author, unless it was removed.
 - a hidden topic is read by facilitators only.
+- link a resource (case study, lesson, meeting, file) with a note: members; take it off:
+  facilitators and the member who linked it. A resource is shown only to viewers who may see
+  the record itself (its own area decides).
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ from kmrg.communities.models import (
     Membership,
     MembershipStatus,
     Post,
+    Resource,
     Topic,
 )
 
@@ -168,3 +172,16 @@ def can_flag_post(user: Any, post: Post) -> bool:
         and is_community_member(user, post.topic.community)
         and post.author_id != user.id
     )
+
+
+def can_add_community_resource(user: Any, community: Community) -> bool:
+    """Members link resources to their community."""
+    return is_community_member(user, community)
+
+
+def can_remove_community_resource(user: Any, resource: Resource) -> bool:
+    """Facilitators, and the member who linked it, take a resource off the community."""
+    community = resource.community
+    if is_facilitator(user, community):
+        return True
+    return is_community_member(user, community) and resource.added_by_id == user.id

@@ -7,6 +7,7 @@ from kmrg.communities.models.communities import (
     JoinPolicy,
     Membership,
     MembershipStatus,
+    Resource,
     community_themes,
 )
 from kmrg.communities.models.discussions import (
@@ -29,6 +30,7 @@ __all__ = [
     "MembershipStatus",
     "Post",
     "PostRevision",
+    "Resource",
     "Topic",
     "community_themes",
     "topic_themes",

@@ -96,6 +96,9 @@ class Community(VersionedMixin, CreatedAtMixin, Base):
         back_populates="community", cascade="all, delete-orphan", order_by="Membership.id"
     )
     topics: Mapped[list[Topic]] = relationship(back_populates="community")
+    resources: Mapped[list[Resource]] = relationship(
+        back_populates="community", cascade="all, delete-orphan", order_by="Resource.id.desc()"
+    )
 
     @property
     def active_members(self) -> list[Membership]:
@@ -138,3 +141,27 @@ class Membership(CreatedAtMixin, Base):
 
     community: Mapped[Community] = relationship(back_populates="memberships")
     user: Mapped[User] = relationship()
+
+
+class Resource(CreatedAtMixin, Base):
+    """A record of the Hub a member linked to a community, with why it matters.
+
+    `record_type` is a search document type ("case_study", "lesson", "meeting") or
+    "attachment"; the record is read through the search registry (see
+    kmrg.communities.resources), so the link holds no foreign key into another area.
+    """
+
+    __tablename__ = "community_resources"
+    __table_args__ = (UniqueConstraint("community_id", "record_type", "record_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    community_id: Mapped[int] = mapped_column(
+        ForeignKey("communities.id", ondelete="CASCADE"), index=True
+    )
+    record_type: Mapped[str] = mapped_column(String(40))
+    record_id: Mapped[int]
+    note: Mapped[str] = mapped_column(String(500))
+    added_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    community: Mapped[Community] = relationship(back_populates="resources")
+    added_by: Mapped[User | None] = relationship()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from kmrg.communities import blueprint, permissions, queries, services
+from kmrg.communities import blueprint, permissions, queries, resources, services
 from kmrg.communities.forms import CommunityActionForm, CommunityForm
 from kmrg.communities.models import Community, CommunityKind, CommunityVisibility, JoinPolicy
 from kmrg.extensions import db
@@ -51,14 +51,16 @@ def list_communities():
 @blueprint.route("/<slug>")
 def show_community(slug: str):
     community = get_community_or_404(slug)
-    topics = []
+    topics, shown_resources = [], []
     if permissions.can_read_community(current_user, community):
         with_hidden = permissions.can_moderate_community(current_user, community)
         topics = queries.list_topics(db.session, community, with_hidden=with_hidden)
+        shown_resources = resources.visible_resources(db.session, current_user, community)
     return render_template(
         "communities/show.html",
         community=community,
         topics=topics[:LATEST_TOPICS],
+        resources=shown_resources,
         action_form=CommunityActionForm(formdata=None),
     )
 

@@ -1,0 +1,160 @@
+"""Resources: case studies, lessons, meetings and files members link to a community.
+
+Records are read through the search registry (each DocumentType's `load`, `can_view` and
+`url`) and files through the attachments area's own visibility rule, so communities import no
+other feature area for this (the meetings area's kmrg/events/fulfilment.py does the same). A
+resource is shown only to viewers who may see the record. Services take the acting user,
+validate, flush and never commit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from flask import current_app, url_for
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from werkzeug.exceptions import HTTPException
+from werkzeug.routing import RequestRedirect
+
+from kmrg.attachments.models import Attachment
+from kmrg.attachments.permissions import can_view_attachment
+from kmrg.communities import permissions
+from kmrg.communities.models import Community, Resource
+from kmrg.exceptions import PermissionDenied, ValidationError
+from kmrg.search.registry import registry
+
+ATTACHMENT = "attachment"
+ATTACHMENT_ENDPOINT = "attachments.download_attachment"
+# The kinds of record a community links, by search document type, and what a page calls them.
+LINKABLE = {"case_study": "Case study", "lesson": "Lesson", "meeting": "Meeting"}
+MAX_NOTE = 500
+
+
+@dataclass(frozen=True)
+class ShownResource:
+    """A resource as a viewer who may see its record is shown it."""
+
+    resource: Resource
+    kind: str
+    title: str
+    url: str
+
+
+def visible_resources(session: Session, viewer: Any, community: Community) -> list[ShownResource]:
+    """Return the community's resources whose records `viewer` may see, newest first."""
+    shown = []
+    for resource in community.resources:
+        found = _find(session, viewer, resource.record_type, resource.record_id)
+        if found is not None:
+            shown.append(ShownResource(resource, *found))
+    return shown
+
+
+def add_resource(
+    session: Session, actor: Any, community: Community, address: str, note: str
+) -> Resource:
+    """Link the record at a Hub `address` to the community, with why it matters."""
+    if not permissions.can_add_community_resource(actor, community):
+        raise PermissionDenied("Only the community's members link resources.")
+    note = (note or "").strip()
+    if not note:
+        raise ValidationError("Say in a line why it matters to the community.", "note")
+    if len(note) > MAX_NOTE:
+        raise ValidationError(f"Keep the note under {MAX_NOTE} characters.", "note")
+    ref = _ref_from_address(session, address)
+    if ref is None or _find(session, actor, *ref) is None:
+        raise ValidationError(
+            "Paste the address of a case study, lesson, meeting or file of the Hub that you "
+            "can open.",
+            "address",
+        )
+    record_type, record_id = ref
+    if any(r.record_type == record_type and r.record_id == record_id for r in community.resources):
+        raise ValidationError("This is already one of the community's resources.", "address")
+    resource = Resource(
+        record_type=record_type, record_id=record_id, note=note, added_by_id=actor.id
+    )
+    community.resources.append(resource)
+    session.flush()
+    return resource
+
+
+def remove_resource(session: Session, actor: Any, resource: Resource) -> None:
+    """Take a resource off its community (the record itself stays)."""
+    if not permissions.can_remove_community_resource(actor, resource):
+        raise PermissionDenied("Only facilitators and the member who linked it remove it.")
+    resource.community.resources.remove(resource)
+    session.flush()
+
+
+def _find(session: Session, viewer: Any, record_type: str, record_id: int):
+    if record_type == ATTACHMENT:
+        attachment = session.get(Attachment, record_id)
+        if attachment is None or not can_view_attachment(viewer, attachment):
+            return None
+        url = url_for(
+            ATTACHMENT_ENDPOINT, attachment_id=attachment.id, display_name=attachment.display_name
+        )
+        return "File", attachment.title or attachment.display_name, url
+    document_type = registry.get(record_type)
+    if record_type not in LINKABLE or document_type is None:
+        return None
+    obj = document_type.load(session, [str(record_id)]).get(str(record_id))
+    if obj is None or not document_type.can_view(viewer, obj):
+        return None
+    title = str(getattr(obj, "title", "") or getattr(obj, "name", "") or document_type.label)
+    return LINKABLE[record_type], title, document_type.url(obj)
+
+
+def _ref_from_address(session: Session, address: str) -> tuple[str, int] | None:
+    """Return the (type, id) of the record a Hub address (or path) names, if it names one."""
+    base = urlsplit(current_app.config["BASE_URL"])
+    try:
+        parts = urlsplit((address or "").strip())
+    except ValueError:
+        return None
+    if parts.scheme and parts.scheme not in ("http", "https"):
+        return None
+    if parts.netloc and parts.netloc.lower() != base.netloc.lower():
+        return None
+    path = unquote(parts.path or "")
+    prefix = base.path.rstrip("/")
+    if prefix and path.startswith(prefix + "/"):
+        path = path[len(prefix) :]
+    if not path.startswith("/"):
+        return None
+    adapter = current_app.url_map.bind(base.netloc, url_scheme=base.scheme)
+    try:
+        endpoint, values = adapter.match(path, method="GET")
+    except RequestRedirect as redirect:
+        try:
+            endpoint, values = adapter.match(urlsplit(redirect.new_url).path, method="GET")
+        except HTTPException:
+            return None
+    except HTTPException:
+        return None
+    if endpoint == ATTACHMENT_ENDPOINT:
+        return ATTACHMENT, values["attachment_id"]
+    page = url_for(endpoint, **values)
+    for record_type in LINKABLE:
+        document_type = registry.get(record_type)
+        if document_type is None:
+            continue
+        for candidate in _candidates(session, document_type, values):
+            if document_type.url(candidate) == page:
+                return record_type, candidate.id
+    return None
+
+
+def _candidates(session: Session, document_type: Any, values: dict[str, Any]) -> list:
+    model = document_type.model
+    ids = {value for value in values.values() if isinstance(value, int)}
+    slugs = [value for value in values.values() if isinstance(value, str)]
+    if slugs and hasattr(model, "slug"):
+        ids.update(session.scalars(select(model.id).where(model.slug.in_(slugs))))
+    if not ids:
+        return []
+    return list(document_type.load(session, [str(i) for i in sorted(ids)]).values())
