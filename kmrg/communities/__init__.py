@@ -4,13 +4,16 @@ with their discussions, moderated by facilitators."""
 from __future__ import annotations
 
 from flask import Blueprint, Flask
+from sqlalchemy.orm import Session
+
+from kmrg.areas import DemoContext
 
 blueprint = Blueprint("communities", __name__, url_prefix="/communities")
 
 
 def init_app(app: Flask) -> None:
-    """Plug communities in: pages, permissions, navigation, search, lesson source."""
-    from kmrg.areas import add_navigation, add_template_permissions
+    """Plug communities in: pages, permissions, navigation, search, lesson source, demo."""
+    from kmrg.areas import add_demo_loader, add_navigation, add_template_permissions
     from kmrg.communities import models as _models  # noqa: F401  (the tables, for the migrations check)
     from kmrg.communities import permissions, views  # noqa: F401  (the views attach their routes)
     from kmrg.communities.lesson_source import register_topic_source
@@ -21,3 +24,11 @@ def init_app(app: Flask) -> None:
     add_template_permissions(app, permissions)
     register_search_documents()
     register_topic_source()
+    # After the records its communities link to as resources.
+    add_demo_loader(app, "communities", _load_demo, after=("case studies", "experts", "meetings"))
+
+
+def _load_demo(session: Session, _context: DemoContext) -> None:
+    from kmrg.communities.demo import load_community_demo
+
+    load_community_demo(session)

@@ -42,10 +42,12 @@ def start_topic(
     title = (title or "").strip()
     if not title:
         raise ValidationError("Give the topic a title.", "title")
+    opening = _new_post(actor, body)
+    themes = list(themes_by_id(session, theme_ids))
     topic = Topic(community=community, title=title, author_id=actor.id, active_at=utcnow())
-    topic.themes = list(themes_by_id(session, theme_ids))
-    topic.posts.append(_new_post(actor, body))
     session.add(topic)
+    topic.themes = themes
+    topic.posts.append(opening)
     session.flush()
     return topic
 

@@ -31,6 +31,9 @@ ATTACHMENT_ENDPOINT = "attachments.download_attachment"
 # The kinds of record a community links, by search document type, and what a page calls them.
 LINKABLE = {"case_study": "Case study", "lesson": "Lesson", "meeting": "Meeting"}
 MAX_NOTE = 500
+NOT_A_RECORD = (
+    "Paste the address of a case study, lesson, meeting or file of the Hub that you can open."
+)
 
 
 @dataclass(frozen=True)
@@ -59,19 +62,31 @@ def add_resource(
     """Link the record at a Hub `address` to the community, with why it matters."""
     if not permissions.can_add_community_resource(actor, community):
         raise PermissionDenied("Only the community's members link resources.")
+    ref = _ref_from_address(session, address)
+    if ref is None:
+        raise ValidationError(NOT_A_RECORD, "address")
+    return link_record(session, actor, community, *ref, note=note)
+
+
+def link_record(
+    session: Session,
+    actor: Any,
+    community: Community,
+    record_type: str,
+    record_id: int,
+    *,
+    note: str,
+) -> Resource:
+    """Link the record (`record_type`, `record_id`) to the community, with why it matters."""
+    if not permissions.can_add_community_resource(actor, community):
+        raise PermissionDenied("Only the community's members link resources.")
     note = (note or "").strip()
     if not note:
         raise ValidationError("Say in a line why it matters to the community.", "note")
     if len(note) > MAX_NOTE:
         raise ValidationError(f"Keep the note under {MAX_NOTE} characters.", "note")
-    ref = _ref_from_address(session, address)
-    if ref is None or _find(session, actor, *ref) is None:
-        raise ValidationError(
-            "Paste the address of a case study, lesson, meeting or file of the Hub that you "
-            "can open.",
-            "address",
-        )
-    record_type, record_id = ref
+    if _visible_record(session, actor, record_type, record_id) is None:
+        raise ValidationError(NOT_A_RECORD, "address")
     if any(r.record_type == record_type and r.record_id == record_id for r in community.resources):
         raise ValidationError("This is already one of the community's resources.", "address")
     resource = Resource(
@@ -90,21 +105,30 @@ def remove_resource(session: Session, actor: Any, resource: Resource) -> None:
     session.flush()
 
 
-def _find(session: Session, viewer: Any, record_type: str, record_id: int):
+def _visible_record(session: Session, viewer: Any, record_type: str, record_id: int) -> Any:
+    """Return the record if it exists and `viewer` may see it, else None."""
     if record_type == ATTACHMENT:
         attachment = session.get(Attachment, record_id)
         if attachment is None or not can_view_attachment(viewer, attachment):
             return None
-        url = url_for(
-            ATTACHMENT_ENDPOINT, attachment_id=attachment.id, display_name=attachment.display_name
-        )
-        return "File", attachment.title or attachment.display_name, url
+        return attachment
     document_type = registry.get(record_type)
     if record_type not in LINKABLE or document_type is None:
         return None
     obj = document_type.load(session, [str(record_id)]).get(str(record_id))
     if obj is None or not document_type.can_view(viewer, obj):
         return None
+    return obj
+
+
+def _find(session: Session, viewer: Any, record_type: str, record_id: int):
+    obj = _visible_record(session, viewer, record_type, record_id)
+    if obj is None:
+        return None
+    if record_type == ATTACHMENT:
+        url = url_for(ATTACHMENT_ENDPOINT, attachment_id=obj.id, display_name=obj.display_name)
+        return "File", obj.title or obj.display_name, url
+    document_type = registry.get(record_type)
     title = str(getattr(obj, "title", "") or getattr(obj, "name", "") or document_type.label)
     return LINKABLE[record_type], title, document_type.url(obj)
 

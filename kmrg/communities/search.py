@@ -37,6 +37,9 @@ from kmrg.themes.search import theme_values
 
 DOC_TYPE = "topic"
 SUMMARY_LENGTH = 300
+# A discussion is people thinking aloud: it ranks below the case studies and lessons the
+# network has documented and checked, which it often quotes.
+WEIGHT = 0.5
 
 
 def community_audience(community: Community) -> str:
@@ -141,5 +144,6 @@ def register_search_documents() -> None:
             url=_url,
             dependents={Post: _its_topic, Community: _of_community, Theme: _tagged_with},
             describe=_describe,
+            weight=WEIGHT,
         )
     )
