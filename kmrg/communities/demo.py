@@ -11,6 +11,7 @@ from kmrg.communities import discussions, resources, services
 from kmrg.communities.demo_content import COMMUNITIES, DemoCommunity, DemoTopic
 from kmrg.communities.models import Community
 from kmrg.exceptions import ValidationError
+from kmrg.notifications.emails import dropping_mail
 from kmrg.search.registry import registry
 from kmrg.themes.models import Theme
 
@@ -19,11 +20,12 @@ def load_community_demo(session: Session) -> int:
     """Add each demo community not there yet, with its members, discussions and resources."""
     existing = set(session.scalars(select(Community.name)))
     added = 0
-    for demo in COMMUNITIES:
-        if demo.name in existing:
-            continue
-        _load_community(session, demo)
-        added += 1
+    with dropping_mail(session):
+        for demo in COMMUNITIES:
+            if demo.name in existing:
+                continue
+            _load_community(session, demo)
+            added += 1
     return added
 
 

@@ -23,8 +23,18 @@ from kmrg.communities.services import themes_by_id
 from kmrg.exceptions import PermissionDenied, ValidationError
 from kmrg.markdown import render_markdown
 from kmrg.models import StaleEditError, utcnow
+from kmrg.notifications.services import follow, notify_followers
 
 MAX_REASON = 500
+# The notification kinds discussions send (kmrg.notifications).
+NEW_TOPIC = "community_topic"
+NEW_REPLY = "community_reply"
+
+
+def topic_path(topic: Topic, anchor: str = "") -> str:
+    """Return the topic's path in the Hub (built here: notifications are made outside requests)."""
+    path = f"/communities/{topic.community.slug}/topics/{topic.id}"
+    return f"{path}#{anchor}" if anchor else path
 
 
 def start_topic(
@@ -49,6 +59,18 @@ def start_topic(
     topic.themes = themes
     topic.posts.append(opening)
     session.flush()
+    # The asker hears of the replies; the community's followers of the new discussion.
+    follow(session, actor, topic)
+    notify_followers(
+        session,
+        community,
+        NEW_TOPIC,
+        topic,
+        f"New discussion in {community.name}: {topic.title}",
+        topic_path(topic),
+        actor=actor,
+        excerpt=opening.body,
+    )
     return topic
 
 
@@ -60,6 +82,16 @@ def reply_to_topic(session: Session, actor: Any, topic: Topic, body: str) -> Pos
     topic.posts.append(post)
     topic.active_at = utcnow()
     session.flush()
+    notify_followers(
+        session,
+        topic,
+        NEW_REPLY,
+        topic,
+        f"New reply in “{topic.title}”",
+        topic_path(topic, f"post-{post.id}"),
+        actor=actor,
+        excerpt=post.body,
+    )
     return post
 
 
