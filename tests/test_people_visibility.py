@@ -27,6 +27,8 @@ from kmrg.auth.models import AccountStatus, ProfileVisibility, Role, User
 from kmrg.casestudies import adaptation_services
 from kmrg.casestudies import services as case_studies
 from kmrg.casestudies.owners import OwnerEntry
+from kmrg.communities import discussions
+from kmrg.communities import services as communities
 from kmrg.events import actions, agenda, attendance, minutes
 from kmrg.events import services as meetings
 from kmrg.events.annexures import AnnexureData, add_annexure
@@ -99,6 +101,8 @@ class World:
     password: str = factories.PASSWORD
     meetings: dict[str, str] = field(default_factory=dict)  # state -> slug of its public meeting
     actions: dict[str, int] = field(default_factory=dict)  # state -> id of the member's action
+    community_slug: str = ""  # a public community every member joined
+    topics: dict[str, int] = field(default_factory=dict)  # state -> id of the member's topic
 
 
 def _person(session, state: str, kind: str, organisation) -> User:
@@ -269,11 +273,29 @@ def build_world(session) -> World:
         )
         session.commit()
     world.meeting_slug = _meeting_everyone_attended(session, admin, world)
+    _community_everyone_joined(session, admin, world)
     # Accounts are disabled after their owners did everything above, as happens when people leave.
     for kind in ("member", "champion"):
         session.get(User, world.people[(kind, "disabled")]).status = AccountStatus.DISABLED
     session.commit()
     return world
+
+
+def _community_everyone_joined(session, admin: User, world: World) -> None:
+    """Start a public community every member joined, each starting a topic the admin answers."""
+    community = communities.create_community(
+        session, admin, communities.CommunityData(name="Everyone's community")
+    )
+    for state in STATES:
+        member = session.get(User, world.people[("member", state)])
+        communities.join_community(session, member, community)
+        topic = discussions.start_topic(
+            session, member, community, title=f"Topic {state}", body="A question."
+        )
+        discussions.reply_to_topic(session, admin, topic, "An answer.")
+        world.topics[state] = topic.id
+    world.community_slug = community.slug
+    session.commit()
 
 
 def _meeting_everyone_attended(session, admin: User, world: World) -> str:
@@ -457,6 +479,16 @@ PLACES = {
     ),
     "meeting attendee": ("member", lambda w, s: f"/meetings/{w.meeting_slug}", True),
     "minutes commenter": ("member", lambda w, s: f"/meetings/{w.meeting_slug}/minutes", False),
+    "community member and topic author": (
+        "member",
+        lambda w, s: f"/communities/{w.community_slug}",
+        False,
+    ),
+    "discussion post author": (
+        "member",
+        lambda w, s: f"/communities/{w.community_slug}/topics/{w.topics[s]}",
+        False,
+    ),
 }
 # The person addressed the viewer (wrote an endorsement of the viewer's own profile).
 ADDRESSED = {("endorsement", "expert")}
