@@ -1,8 +1,7 @@
 """Resources: case studies, lessons, meetings and files members link to a community.
 
-Records are read through the search registry (each DocumentType's `load`, `can_view` and
-`url`) and files through the attachments area's own visibility rule, so communities import no
-other feature area for this (the meetings area's kmrg/events/fulfilment.py does the same). A
+Records are read through kmrg.records (the search registry, and the attachments' visibility
+rule), so communities import no other feature area for this. A
 resource is shown only to viewers who may see the record. Services take the acting user,
 validate, flush and never commit.
 """
@@ -11,23 +10,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import unquote, urlsplit
 
-from flask import current_app, url_for
-from sqlalchemy import select
 from sqlalchemy.orm import Session
-from werkzeug.exceptions import HTTPException
-from werkzeug.routing import RequestRedirect
 
-from kmrg.attachments.models import Attachment
-from kmrg.attachments.permissions import can_view_attachment
 from kmrg.communities import permissions
 from kmrg.communities.models import Community, Resource
 from kmrg.exceptions import PermissionDenied, ValidationError
+from kmrg.records import ATTACHMENT, RecordRef, attachment_url, ref_from_address, visible_record
 from kmrg.search.registry import registry
 
-ATTACHMENT = "attachment"
-ATTACHMENT_ENDPOINT = "attachments.download_attachment"
 # The kinds of record a community links, by search document type, and what a page calls them.
 LINKABLE = {"case_study": "Case study", "lesson": "Lesson", "meeting": "Meeting"}
 MAX_NOTE = 500
@@ -106,19 +97,8 @@ def remove_resource(session: Session, actor: Any, resource: Resource) -> None:
 
 
 def _visible_record(session: Session, viewer: Any, record_type: str, record_id: int) -> Any:
-    """Return the record if it exists and `viewer` may see it, else None."""
-    if record_type == ATTACHMENT:
-        attachment = session.get(Attachment, record_id)
-        if attachment is None or not can_view_attachment(viewer, attachment):
-            return None
-        return attachment
-    document_type = registry.get(record_type)
-    if record_type not in LINKABLE or document_type is None:
-        return None
-    obj = document_type.load(session, [str(record_id)]).get(str(record_id))
-    if obj is None or not document_type.can_view(viewer, obj):
-        return None
-    return obj
+    """Return the record if it is of a linkable kind, exists, and `viewer` may see it."""
+    return visible_record(session, viewer, RecordRef(record_type, record_id), types=LINKABLE)
 
 
 def _find(session: Session, viewer: Any, record_type: str, record_id: int):
@@ -126,8 +106,7 @@ def _find(session: Session, viewer: Any, record_type: str, record_id: int):
     if obj is None:
         return None
     if record_type == ATTACHMENT:
-        url = url_for(ATTACHMENT_ENDPOINT, attachment_id=obj.id, display_name=obj.display_name)
-        return "File", obj.title or obj.display_name, url
+        return "File", obj.title or obj.display_name, attachment_url(obj)
     document_type = registry.get(record_type)
     title = str(getattr(obj, "title", "") or getattr(obj, "name", "") or document_type.label)
     return LINKABLE[record_type], title, document_type.url(obj)
@@ -135,50 +114,5 @@ def _find(session: Session, viewer: Any, record_type: str, record_id: int):
 
 def _ref_from_address(session: Session, address: str) -> tuple[str, int] | None:
     """Return the (type, id) of the record a Hub address (or path) names, if it names one."""
-    base = urlsplit(current_app.config["BASE_URL"])
-    try:
-        parts = urlsplit((address or "").strip())
-    except ValueError:
-        return None
-    if parts.scheme and parts.scheme not in ("http", "https"):
-        return None
-    if parts.netloc and parts.netloc.lower() != base.netloc.lower():
-        return None
-    path = unquote(parts.path or "")
-    prefix = base.path.rstrip("/")
-    if prefix and path.startswith(prefix + "/"):
-        path = path[len(prefix) :]
-    if not path.startswith("/"):
-        return None
-    adapter = current_app.url_map.bind(base.netloc, url_scheme=base.scheme)
-    try:
-        endpoint, values = adapter.match(path, method="GET")
-    except RequestRedirect as redirect:
-        try:
-            endpoint, values = adapter.match(urlsplit(redirect.new_url).path, method="GET")
-        except HTTPException:
-            return None
-    except HTTPException:
-        return None
-    if endpoint == ATTACHMENT_ENDPOINT:
-        return ATTACHMENT, values["attachment_id"]
-    page = url_for(endpoint, **values)
-    for record_type in LINKABLE:
-        document_type = registry.get(record_type)
-        if document_type is None:
-            continue
-        for candidate in _candidates(session, document_type, values):
-            if document_type.url(candidate) == page:
-                return record_type, candidate.id
-    return None
-
-
-def _candidates(session: Session, document_type: Any, values: dict[str, Any]) -> list:
-    model = document_type.model
-    ids = {value for value in values.values() if isinstance(value, int)}
-    slugs = [value for value in values.values() if isinstance(value, str)]
-    if slugs and hasattr(model, "slug"):
-        ids.update(session.scalars(select(model.id).where(model.slug.in_(slugs))))
-    if not ids:
-        return []
-    return list(document_type.load(session, [str(i) for i in sorted(ids)]).values())
+    ref = ref_from_address(session, address, types=LINKABLE)
+    return None if ref is None else (ref.type, ref.id)
