@@ -19,6 +19,7 @@ def init_app(app: Flask) -> None:
     from kmrg.casestudies.attachments import register_attachment_owner
     from kmrg.casestudies.expert_evidence import register_expert_evidence
     from kmrg.casestudies.lesson_source import register_case_study_source
+    from kmrg.casestudies.notices import register_notification_kinds
     from kmrg.casestudies.search import register_search_documents
 
     app.register_blueprint(blueprint)
@@ -26,6 +27,7 @@ def init_app(app: Flask) -> None:
     register_attachment_owner()
     register_expert_evidence()
     register_case_study_source()
+    register_notification_kinds(app)
     add_navigation(app, "casestudies.list_case_studies", "Case studies", order=10)
     add_template_permissions(app, permissions)
     add_demo_loader(app, "case studies", _load_demo)

@@ -93,8 +93,12 @@ def can_submit_case_study(user: Any, case_study: CaseStudy) -> bool:
 
 
 def can_review_case_study(user: Any, case_study: CaseStudy) -> bool:
-    """A champion of the organisation or an administrator publishes or returns a submitted one."""
-    return case_study.status is CaseStudyStatus.SUBMITTED and is_reviewer_for(user, case_study)
+    """A champion of the organisation or an administrator, never its author, reviews it."""
+    return (
+        case_study.status is CaseStudyStatus.SUBMITTED
+        and is_reviewer_for(user, case_study)
+        and not _is_author(user, case_study)
+    )
 
 
 def can_publish_case_study(user: Any, case_study: CaseStudy) -> bool:

@@ -10,8 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from kmrg.audit.services import record_event
-from kmrg.auth.queries import champions_of
-from kmrg.casestudies import permissions
+from kmrg.casestudies import notices, permissions
 from kmrg.casestudies.models import (
     SECTIONS,
     CaseStudy,
@@ -22,7 +21,6 @@ from kmrg.casestudies.owners import OwnerEntry, apply_owners
 from kmrg.exceptions import PermissionDenied, ValidationError
 from kmrg.markdown import render_markdown
 from kmrg.models import StaleEditError, utcnow
-from kmrg.notifications.emails import send_after_commit
 from kmrg.organisations.models import Organisation
 from kmrg.slugs import add_with_free_slug
 from kmrg.text import slugify
@@ -269,17 +267,8 @@ def submit_case_study(
     case_study.status = CaseStudyStatus.SUBMITTED
     case_study.submitted_at = utcnow()
     record_event(session, actor, "case_study.submitted", case_study)
-    for reviewer in champions_of(session, case_study.organisation_id):
-        if reviewer.id != getattr(actor, "id", None):
-            send_after_commit(
-                session,
-                reviewer.email,
-                f"Case study to review: {case_study.title}",
-                "case_study_submitted",
-                case_study=case_study,
-                reviewer=reviewer,
-            )
     session.flush()
+    notices.tell_reviewers(session, actor, case_study)
 
 
 def publish_case_study(
@@ -297,8 +286,8 @@ def publish_case_study(
     case_study.review_comments = ""
     case_study.returned_at = None
     record_event(session, actor, "case_study.published", case_study)
-    _tell_author(session, actor, case_study, "Your case study is published", "case_study_published")
     session.flush()
+    notices.tell_author(session, actor, case_study, published=True)
 
 
 def return_case_study(
@@ -327,25 +316,8 @@ def return_case_study(
     case_study.reviewer_id = actor.id
     case_study.reviewed_at = now
     record_event(session, actor, "case_study.returned", case_study, comments[:300])
-    _tell_author(session, actor, case_study, "Your case study needs changes", "case_study_returned")
     session.flush()
-
-
-def _tell_author(
-    session: Session, actor: Any, case_study: CaseStudy, subject: str, template: str
-) -> None:
-    author = case_study.author
-    if author is None or author.id == getattr(actor, "id", None) or not author.is_active:
-        return
-    send_after_commit(
-        session,
-        author.email,
-        f"{subject}: {case_study.title}",
-        template,
-        case_study=case_study,
-        author=author,
-        reviewer=actor,
-    )
+    notices.tell_author(session, actor, case_study, published=False)
 
 
 def archive_case_study(

@@ -20,13 +20,14 @@ def init_app(app: Flask) -> None:
     from kmrg.areas import add_demo_loader, add_navigation, add_template_permissions
     from kmrg.events import models as _models  # noqa: F401  (the tables, for the migrations check)
     from kmrg.events import permissions, views  # noqa: F401  (the views attach their routes)
+    from kmrg.events.actions import ACTION_KIND
     from kmrg.events.annexures import register_attachment_owner
     from kmrg.events.expert_evidence import register_expert_evidence
     from kmrg.events.lesson_source import register_meeting_source
-    from kmrg.events.models import MeetingSeries
+    from kmrg.events.models import ActionItem, MeetingSeries
     from kmrg.events.organisation_section import TEMPLATE, load_hosted_meetings
     from kmrg.events.search import register_search_documents
-    from kmrg.notifications.registry import add_followable
+    from kmrg.notifications.registry import add_followable, add_notification_kind
     from kmrg.organisations.sections import add_organisation_section
 
     app.register_blueprint(blueprint)
@@ -35,6 +36,13 @@ def init_app(app: Flask) -> None:
     add_template_permissions(app, permissions)
     add_followable(
         app, "meeting_series", "Meeting series", MeetingSeries, can_view=permissions.can_view_series
+    )
+    add_notification_kind(
+        app,
+        ACTION_KIND,
+        "A meeting's action item is assigned to you",
+        model=ActionItem,
+        can_view=permissions.can_view_action,
     )
     add_organisation_section(app, "meetings", TEMPLATE, load_hosted_meetings, order=20)
     register_attachment_owner()

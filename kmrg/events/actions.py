@@ -27,6 +27,7 @@ from kmrg.events.models import (
 )
 from kmrg.exceptions import PermissionDenied, ValidationError
 from kmrg.models import StaleEditError, utcnow
+from kmrg.notifications.services import notify, site_path
 from kmrg.organisations.models import Organisation
 
 MAX_DESCRIPTION = 2000
@@ -39,6 +40,8 @@ STATUS_MOVES: dict[ActionStatus, tuple[ActionStatus, ...]] = {
     ActionStatus.DROPPED: (ActionStatus.OPEN,),
 }
 STALE_ACTION = "Someone changed this action since you opened the page."
+# Registered by kmrg.events.init_app.
+ACTION_KIND = "meeting_action_assigned"
 
 
 @dataclass(frozen=True)
@@ -62,6 +65,7 @@ def record_action(session: Session, actor: Any, meeting: Meeting, data: ActionDa
     session.add(action)
     session.flush()
     record_event(session, actor, "meeting_action.created", action)
+    _tell_owner(session, actor, action)
     return action
 
 
@@ -73,10 +77,32 @@ def edit_action(
         raise PermissionDenied("Only the meeting's organisers change an action.")
     if action.version != expected_version:
         raise StaleEditError(STALE_ACTION)
+    previous_owner_id = action.owner_user_id
     _apply(session, actor, action, action.meeting, data)
     action.updated_at = utcnow()
     session.flush()
     record_event(session, actor, "meeting_action.updated", action)
+    if action.owner_user_id != previous_owner_id:
+        _tell_owner(session, actor, action)
+
+
+def _tell_owner(session: Session, actor: Any, action: ActionItem) -> None:
+    # Only a person owner: an organisation's actions are followed through the meeting pages.
+    if action.owner_user_id is None:
+        return
+    owner = session.get(User, action.owner_user_id)
+    due = f" (due {action.due_on:%-d %B %Y})" if action.due_on else ""
+    notify(
+        session,
+        [owner],
+        ACTION_KIND,
+        action,
+        f"An action from {action.meeting.title} is yours{due}",
+        site_path("events.show_action", action_id=action.id),
+        actor=actor,
+        can_view=permissions.can_view_action,
+        excerpt=action.description,
+    )
 
 
 def note_progress(

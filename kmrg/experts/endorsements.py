@@ -31,9 +31,13 @@ from kmrg.experts.permissions import (
     can_endorse_expert,
     can_hide_endorsement,
     can_see_hidden_endorsements,
+    can_view_expert_profile,
     can_withdraw_endorsement,
 )
-from kmrg.notifications.emails import send_after_commit
+from kmrg.notifications.services import notify, site_path
+
+# Registered by kmrg.experts.init_app.
+ENDORSED_KIND = "expert_endorsed"
 
 STATEMENT_MIN_LENGTH = 20
 STATEMENT_MAX_LENGTH = 500
@@ -198,14 +202,21 @@ def _notify_expert(session: Session, endorsement: Endorsement) -> None:
         if profile.user is not None
         else f"{endorser.name} endorsed {profile.name}’s expertise in {endorsement.area_name}"
     )
-    send_after_commit(
+    notify(
         session,
-        recipient.email,
-        subject,
-        "expert_endorsed",
-        profile=profile,
-        endorsement=endorsement,
-        recipient=recipient,
+        [recipient],
+        ENDORSED_KIND,
+        profile,
+        f"A new endorsement of your expertise in {endorsement.area_name}"
+        if profile.user is not None
+        else f"A new endorsement on {profile.name}’s profile, which you keep",
+        site_path("experts.show_expert", slug=profile.slug, _anchor="endorsements"),
+        actor=endorsement.endorser,
+        can_view=can_view_expert_profile,
+        excerpt=endorsement.statement,
+        mail_template="expert_endorsed",
+        mail_context={"profile": profile, "endorsement": endorsement},
+        mail_subject=subject,
     )
 
 

@@ -11,9 +11,19 @@ blueprint = Blueprint("inbox", __name__)
 def init_app(app: Flask) -> None:
     """Register the inbox and its demo conversations."""
     from kmrg.inbox import permissions, views  # noqa: F401  (attach the routes)
+    from kmrg.inbox.models import Conversation
+    from kmrg.inbox.services import MESSAGE_KIND
+    from kmrg.notifications.registry import add_notification_kind
 
     app.register_blueprint(blueprint)
     add_template_permissions(app, permissions)
+    add_notification_kind(
+        app,
+        MESSAGE_KIND,
+        "A message or reply in your inbox",
+        model=Conversation,
+        can_view=permissions.can_view_conversation,
+    )
     # The demo's messages are written to experts' profiles.
     add_demo_loader(app, "inbox", _load_demo, after=("experts",))
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from kmrg.auth.models import AccountStatus, ProfileVisibility
 from kmrg.experts.models import ExpertProfile
-from kmrg.experts.permissions import can_view_expert_profile
+from kmrg.experts.permissions import can_see_contact, can_view_expert_profile
 from kmrg.inbox.models import Conversation
 
 
@@ -67,3 +67,20 @@ def can_reply_to_conversation(user: Any, conversation: Conversation) -> bool:
         return False
     other = conversation.recipient if user.id == conversation.starter_id else conversation.starter
     return other is not None and other.status is AccountStatus.ACTIVE
+
+
+def email_disclosure(
+    sender: Any, profile: ExpertProfile, sender_profile: ExpertProfile | None
+) -> tuple[bool, bool]:
+    """Tell whether the sender sees the expert's e-mail address, and the expert the sender's.
+
+    Messages never carry either address; each expert profile shows it to whom its owner chose.
+    """
+    sees_theirs = can_see_contact(sender, profile, "email")
+    expert = profile.user
+    they_see_mine = (
+        expert is not None
+        and sender_profile is not None
+        and can_see_contact(expert, sender_profile, "email")
+    )
+    return sees_theirs, they_see_mine

@@ -29,6 +29,10 @@ from kmrg.inbox.permissions import (
 )
 from kmrg.models import utcnow
 from kmrg.notifications.emails import send_after_commit
+from kmrg.notifications.services import notify, site_path
+
+# Registered by kmrg.inbox.init_app.
+MESSAGE_KIND = "inbox_message"
 
 MAX_NEW_CONVERSATIONS = 10
 MAX_CONVERSATIONS_WITH_ONE_EXPERT = 3
@@ -156,7 +160,21 @@ def _notify_of_contact(
     }
     subject = f"{_one_line(actor.name)} wrote to you through the KMRG Hub: {conversation.subject}"
     if profile.user is not None:
-        send_after_commit(session, profile.user.email, subject, "inbox_new_conversation", **context)
+        # Through the notification service: the member's preference for messages decides the mail.
+        notify(
+            session,
+            [profile.user],
+            MESSAGE_KIND,
+            conversation,
+            f"New message in your inbox: {conversation.subject}",
+            site_path("inbox.show_conversation", conversation_id=conversation.id),
+            actor=actor,
+            can_view=can_view_conversation,
+            excerpt=need,
+            mail_template="inbox_new_conversation",
+            mail_context=context,
+            mail_subject=subject,
+        )
     else:
         send_after_commit(
             session,
@@ -200,15 +218,19 @@ def reply_to_conversation(
     session.flush()
     if other is None:  # pragma: no cover - can_reply_to_conversation requires both accounts
         raise PermissionDenied("You cannot reply to this conversation.")
-    send_after_commit(
+    notify(
         session,
-        other.email,
-        f"{_one_line(actor.name)} replied: {conversation.subject}",
-        "inbox_reply",
-        sender=actor,
-        recipient=other,
-        conversation=conversation,
-        message=message,
+        [other],
+        MESSAGE_KIND,
+        conversation,
+        f"New reply in your inbox: {conversation.subject}",
+        site_path("inbox.show_conversation", conversation_id=conversation.id),
+        actor=actor,
+        can_view=can_view_conversation,
+        excerpt=message.body,
+        mail_template="inbox_reply",
+        mail_context={"sender": actor, "conversation": conversation, "message": message},
+        mail_subject=f"{_one_line(actor.name)} replied: {conversation.subject}",
     )
     return message
 

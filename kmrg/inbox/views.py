@@ -13,7 +13,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from kmrg.database import writing_after_reads
 from kmrg.experts.models import ExpertProfile
 from kmrg.experts.permissions import can_view_expert_profile
-from kmrg.experts.queries import get_profile_by_slug
+from kmrg.experts.queries import get_profile_by_slug, get_profile_of_user
 from kmrg.extensions import db, limiter
 from kmrg.inbox import blueprint, permissions, queries, services
 from kmrg.inbox.forms import ContactExpertForm, ReplyForm
@@ -47,6 +47,13 @@ def _unread_count() -> int:
     return g.inbox_unread_count
 
 
+def _email_disclosure(profile: ExpertProfile) -> tuple[bool, bool]:
+    # Who sees whose address depends on both people's profiles: a reason for the wording on the
+    # contact page, not a permission a button hangs on.
+    sender_profile = get_profile_of_user(db.session, current_user.id)
+    return permissions.email_disclosure(current_user, profile, sender_profile)
+
+
 def _contact_refusal(profile: ExpertProfile) -> str | None:
     # Why the current user may not write to the expert: a reason, so not a can() question.
     return permissions.contact_refusal(current_user, profile)
@@ -55,7 +62,11 @@ def _contact_refusal(profile: ExpertProfile) -> str | None:
 @blueprint.app_context_processor
 def _inbox_globals() -> dict[str, Any]:
     # A function, not a number: the count is only queried when a page actually shows it.
-    return {"contact_refusal": _contact_refusal, "inbox_unread_count": _unread_count}
+    return {
+        "contact_refusal": _contact_refusal,
+        "email_disclosure": _email_disclosure,
+        "inbox_unread_count": _unread_count,
+    }
 
 
 def _get_contactable_profile_or_404(slug: str) -> ExpertProfile:

@@ -16,15 +16,20 @@ from kmrg.lessons.permissions import (
     can_edit_lesson,
     can_promote_lesson,
     can_publish_lesson,
+    can_view_lesson,
 )
 from kmrg.lessons.sources import load_source
 from kmrg.markdown import render_markdown
 from kmrg.models import StaleEditError, utcnow
+from kmrg.notifications.services import notify, site_path
 from kmrg.organisations.models import Organisation
 from kmrg.themes.models import Theme
 
 TITLE_MAX_LENGTH = 200
 TEXT_MAX_LENGTH = 20_000
+
+# Registered by kmrg.lessons.init_app.
+PUBLISHED_KIND = "lesson_published"
 
 
 def _clean_title(title: str) -> str:
@@ -226,3 +231,13 @@ def publish_lesson(
     lesson.published_at = utcnow()
     session.flush()
     record_event(session, actor, "lesson.published", lesson)
+    notify(
+        session,
+        [lesson.author],
+        PUBLISHED_KIND,
+        lesson,
+        f"Your lesson is published: {lesson.title}",
+        site_path("lessons.show_lesson", lesson_id=lesson.id),
+        actor=actor,
+        can_view=can_view_lesson,
+    )

@@ -67,6 +67,9 @@ def queue_digest(session: Session, recipient: User, frequency: Delivery) -> int:
         raise DigestTaken
     if not recipient.is_active:
         return 0
+    items = [item for item in items if still_visible(session, recipient, item)]
+    if not items:
+        return 0
     kinds = registry_of().kinds
     sections = [
         (kinds[kind].label if kind in kinds else kind, list(group))
@@ -91,6 +94,23 @@ def queue_digest(session: Session, recipient: User, frequency: Delivery) -> int:
     )
     session.flush()
     return count
+
+
+def still_visible(session: Session, recipient: User, item: Notification) -> bool:
+    """Tell whether the recipient may still see the item's subject (when anyone can tell)."""
+    registry = registry_of()
+    kind = registry.kinds.get(item.kind)
+    followable = registry.followables.get(item.subject_type)
+    if kind is not None and kind.model is not None and kind.can_view is not None:
+        model, can_view = kind.model, kind.can_view
+    elif followable is not None:
+        model, can_view = followable.model, followable.can_view
+    else:
+        return True  # its area checked at the time, and registered no way to ask again
+    if item.subject_id is None:
+        return True
+    subject = session.get(model, item.subject_id)
+    return subject is not None and bool(can_view(recipient, subject))
 
 
 class DigestTaken(Exception):

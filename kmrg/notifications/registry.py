@@ -24,11 +24,18 @@ CanView = Callable[[Any, Any], bool]
 
 @dataclass(frozen=True)
 class NotificationKind:
-    """A kind of notification: its name, what the preferences page calls it, its default."""
+    """A kind of notification: its name, what the preferences page calls it, its default.
+
+    With `model` and `can_view`, its subjects are records of `model` that `can_view(user,
+    record)` decides on: `notify` needs no check of its own, and a digest asks again before it
+    sends (someone who lost sight of a record meanwhile is not sent its content).
+    """
 
     name: str
     label: str
     default: Delivery = Delivery.IMMEDIATELY
+    model: type | None = None
+    can_view: CanView | None = None
 
 
 @dataclass(frozen=True)
@@ -59,10 +66,21 @@ def registry_of(app: Flask | None = None) -> NotificationRegistry:
 
 
 def add_notification_kind(
-    app: Flask, name: str, label: str, *, default: Delivery = Delivery.IMMEDIATELY
+    app: Flask,
+    name: str,
+    label: str,
+    *,
+    default: Delivery = Delivery.IMMEDIATELY,
+    model: type | None = None,
+    can_view: CanView | None = None,
 ) -> None:
-    """Let areas send notifications of kind `name`; `label` names it on the preferences page."""
-    kind = NotificationKind(name, label, default)
+    """Let areas send notifications of kind `name`; `label` names it on the preferences page.
+
+    `model` and `can_view` say what its subjects are and who may see one (see NotificationKind).
+    """
+    if (model is None) != (can_view is None):
+        raise ValueError(f"give the kind {name!r} both a model and can_view, or neither")
+    kind = NotificationKind(name, label, default, model, can_view)
     known = registry_of(app).kinds
     if name in known and known[name] != kind:
         raise ValueError(f"two areas register the notification kind {name!r}: rename one")

@@ -25,6 +25,7 @@ from kmrg.notifications.permissions import can_follow, can_read_notification
 from kmrg.notifications.queries import delivery_for, followers_of
 from kmrg.notifications.registry import followable_of, kind_named, registry_of
 from kmrg.notifications.tokens import unsubscribe_url
+from kmrg.urls import external_url
 
 # A notification's text is one line: the subject of its e-mail and a row of the list.
 MAX_TEXT = 200
@@ -57,6 +58,12 @@ def _visibility_check(subject: Any, can_view: Callable[[Any, Any], bool] | None)
         ) from None
 
 
+def site_path(endpoint: str, **values: Any) -> str:
+    """Return the path inside the Hub of an endpoint (what `notify` takes as `url`)."""
+    link = external_url(endpoint, **values)
+    return "/" + link.removeprefix(current_app.config["BASE_URL"])
+
+
 def site_url(path: str) -> str:
     """Return the absolute address of a path inside the Hub, at its configured address."""
     return current_app.config["BASE_URL"] + path.lstrip("/")
@@ -73,8 +80,15 @@ def notify(
     actor: Any,
     can_view: Callable[[Any, Any], bool] | None = None,
     excerpt: str = "",
+    mail_template: str | None = None,
+    mail_context: Mapping[str, Any] | None = None,
+    mail_subject: str | None = None,
 ) -> list[Notification]:
     """Tell each recipient about `subject` (one line of `text`, a Hub path `url`); return them.
+
+    An area whose e-mail says more than the line and excerpt (a message's text, who to reply
+    to) names its own `mail_template` (templates/mail/<name>.txt) and `mail_context`; it gets
+    `recipient`, `notification`, `link` and `unsubscribe_link` besides.
 
     Skips the actor (nobody is told of their own action), inactive accounts, repeats, and anyone
     `can_view(recipient, subject)` refuses (by default the followable's own check; a subject of
@@ -82,7 +96,7 @@ def notify(
     commit; digest kinds wait for `kmrg notify digests`.
     """
     registered = kind_named(kind)
-    check = _visibility_check(subject, can_view)
+    check = _visibility_check(subject, can_view or registered.can_view)
     if not url.startswith("/"):
         raise ValueError(f"a notification links inside the Hub, not to {url!r}")
     subject_type, subject_id = _subject_key(subject)
@@ -114,19 +128,23 @@ def notify(
         session.add(notification)
         made.append(notification)
         if delivery is Delivery.IMMEDIATELY:
+            unsubscribe_link = unsubscribe_url(recipient.id, f"kind:{kind}")
             send_after_commit(
                 session,
                 recipient.email,
-                line,
-                "notification",
-                with_html=True,
-                unsubscribe_url=unsubscribe_url(recipient.id, f"kind:{kind}"),
-                recipient=recipient,
-                notification=notification,
-                kind=registered,
-                link=site_url(url),
-                preferences_link=site_url("/account/notifications"),
-                unsubscribe_link=unsubscribe_url(recipient.id, f"kind:{kind}"),
+                mail_subject or line,
+                mail_template or "notification",
+                with_html=mail_template is None,
+                unsubscribe_url=unsubscribe_link,
+                **{
+                    **(mail_context or {}),
+                    "recipient": recipient,
+                    "notification": notification,
+                    "kind": registered,
+                    "link": site_url(url),
+                    "preferences_link": site_url("/account/notifications"),
+                    "unsubscribe_link": unsubscribe_link,
+                },
             )
     session.flush()
     return made
@@ -149,7 +167,7 @@ def notify_followers(
     A follower hears of it only if they may still see `target` and may see `subject`.
     """
     followable = followable_of(target)
-    subject_check = _visibility_check(subject, can_view)
+    subject_check = _visibility_check(subject, can_view or kind_named(kind).can_view)
     followers = [
         user
         for user in followers_of(session, followable.name, target.id)

@@ -315,3 +315,15 @@ def test_counts_cover_every_requested_profile(session, profile, member, colleagu
         other.id: Counter(),
     }
     assert endorsement_counts(session, []) == {}
+
+
+def test_a_new_endorsement_notifies_the_expert(session, profile, expert, member, theme, outbox):
+    from kmrg.notifications.models import Notification
+
+    endorse(session, member, profile, f"theme:{theme.id}")
+    [told] = session.scalars(select(Notification)).all()
+    assert told.recipient_id == expert.id and told.kind == "expert_endorsed"
+    assert told.text == "A new endorsement of your expertise in Revenue collection"
+    assert told.excerpt == WORK
+    assert told.url.endswith("#endorsements")
+    assert [m["To"] for m in outbox] == [expert.email]

@@ -182,6 +182,18 @@ def test_a_champion_publishes_a_standalone_lesson(session, champion, member, org
         services.publish_lesson(session, champion, lesson)
 
 
+def test_publishing_a_lesson_tells_its_author(session, champion, member, organisation, outbox):
+    from kmrg.notifications.queries import list_notifications
+
+    lesson = make_lesson(session, organisation, author=member)
+    services.publish_lesson(session, champion, lesson)
+    session.commit()
+    [told] = list_notifications(session, member)
+    assert told.text == f"Your lesson is published: {lesson.title}"
+    assert told.url == f"/lessons/{lesson.id}"
+    assert [m["To"] for m in outbox] == [member.email]
+
+
 def test_a_lesson_with_a_source_is_published_with_its_source(
     session, champion, organisation, draft_case_study
 ):

@@ -19,6 +19,7 @@ from kmrg.notifications.models import Delivery
 from kmrg.notifications.queries import list_notifications, preferences_of
 from kmrg.notifications.tokens import TOKEN_LIFETIME, make_unsubscribe_token
 from kmrg.themes.models import Theme
+from tests import factories
 from tests.notifications.conftest import DIGEST_KIND, KIND
 from tests.test_mail import LOOPBACK, SmtpServer
 
@@ -173,3 +174,39 @@ def test_an_expired_link_is_refused_with_a_clear_page(
     assert "The link has expired" in response.get_data(as_text=True)
     session.rollback()
     assert preferences_of(session, follower)[KIND] is Delivery.IMMEDIATELY
+
+
+def test_a_digest_leaves_out_what_the_recipient_may_no_longer_see(
+    app: Flask, session: Session, follower: User, admin: User, outbox: list
+) -> None:
+    from kmrg.notifications import add_notification_kind
+
+    hidden: set[int] = set()
+    add_notification_kind(
+        app,
+        "theme_private_news",
+        "Private news in a theme",
+        default=Delivery.DAILY,
+        model=Theme,
+        can_view=lambda _user, theme: theme.id not in hidden,
+    )
+    kept = factories.make_theme(session, "Kept theme")
+    lost = factories.make_theme(session, "Lost theme")
+    for theme in (kept, lost):
+        services.notify(
+            session,
+            [follower],
+            "theme_private_news",
+            theme,
+            f"News in {theme.name}",
+            "/themes/",
+            actor=admin,
+        )
+    session.commit()
+    hidden.add(lost.id)  # e.g. the theme's community became members-only meanwhile
+
+    assert "Queued 1 daily digest." in _run(app, "--daily")
+    text = outbox[-1].get_body(("plain",)).get_content()
+    assert "News in Kept theme" in text and "News in Lost theme" not in text
+    # Neither is sent again.
+    assert "Queued 0 daily digests." in _run(app, "--daily")

@@ -145,6 +145,26 @@ def test_follow_and_stop_following_from_the_page(
     assert not is_following(session, follower, target)
 
 
+def test_follow_a_meeting_series_from_its_page(
+    client: FlaskClient, session: Session, follower: User, admin: User
+) -> None:
+    from kmrg.events import services as meetings
+
+    series = meetings.create_series(
+        session,
+        admin,
+        meetings.SeriesData(title="KMRG quarterly meetings", description="Each quarter."),
+    )
+    session.commit()
+    path = f"/meetings/series/{series.slug}"
+    factories.sign_in(client, follower)
+    assert "Follow this meeting series" in client.get(path).get_data(as_text=True)
+    response = factories.post(
+        client, f"/follow/meeting_series/{series.id}", {"next": path}, follow_redirects=True
+    )
+    assert "You follow this meeting series." in response.get_data(as_text=True)
+
+
 def test_following_something_unknown_is_404(client: FlaskClient, follower: User) -> None:
     factories.sign_in(client, follower)
     assert factories.post(client, "/follow/theme/999999").status_code == 404

@@ -8,7 +8,15 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_login import current_user, login_required
 
 from kmrg.auth.people import describe_person
-from kmrg.casestudies import attachments, blueprint, owners, permissions, queries, services
+from kmrg.casestudies import (
+    attachments,
+    blueprint,
+    notices,
+    owners,
+    permissions,
+    queries,
+    services,
+)
 from kmrg.casestudies.diff import diff_revisions
 from kmrg.casestudies.feed import build_feed
 from kmrg.casestudies.forms import CaseStudyActionForm, CaseStudyForm, ReturnForm
@@ -294,6 +302,17 @@ def _overtaken_message(case_study: CaseStudy, action: str) -> str:
     )
 
 
+def _who_reviews(case_study) -> str:
+    _, administrators = notices.reviewers_of(db.session, case_study)
+    if not administrators:
+        return "Submitted for review. A KM champion of your organisation will review it."
+    # Authors never review their own work: with no other champion, the administrators do.
+    return (
+        "Submitted for review. No other KM champion of your organisation can review it, so "
+        "the Hub's administrators will."
+    )
+
+
 def _workflow_action(slug: str, action: str):
     case_study = _get_case_study_or_404(slug)
     form = ReturnForm() if action == "return" else CaseStudyActionForm()
@@ -308,7 +327,7 @@ def _workflow_action(slug: str, action: str):
             services.submit_case_study(
                 db.session, current_user, case_study, expected_version=version
             )
-            message = "Submitted for review. A KM champion of your organisation will review it."
+            message = _who_reviews(case_study)
         elif action == "publish":
             services.publish_case_study(
                 db.session, current_user, case_study, expected_version=version
