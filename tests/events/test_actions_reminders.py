@@ -38,10 +38,21 @@ def smtp(app, smtp_server):  # noqa: F811
     return smtp_server
 
 
+REMINDER_SUBJECTS = ("Action due ", "Overdue action: ")
+
+
 def received(server) -> list[tuple[str, str, str]]:
-    """Return (to, subject, body) of every message the server received, by recipient."""
+    """Return (to, subject, body) of every reminder the server received, by recipient.
+
+    Recording an action for a person also tells them at once (a notification e-mail, with an
+    HTML part); those are not reminders.
+    """
     messages = [r.message for r in server.handler.received]
-    return sorted((m["To"], m["Subject"], m.get_content()) for m in messages)
+    return sorted(
+        (m["To"], m["Subject"], m.get_body(preferencelist=("plain",)).get_content())
+        for m in messages
+        if m["Subject"].startswith(REMINDER_SUBJECTS)
+    )
 
 
 def remind(app, *args: str) -> str:
