@@ -39,6 +39,9 @@ class Person:
     password: str = factories.PASSWORD
 
 
+REVIEWER = Person("Sipho Reviewer", "sipho@buffalocity.example.org")
+
+
 @pytest.fixture
 def champion(live_app: Flask) -> Person:
     """An active KM champion of Buffalo City, whose Hub already knows the revenue theme."""
@@ -56,6 +59,14 @@ def champion(live_app: Flask) -> Person:
             db.session,
             name="Thandi Champion",
             email="thandi@buffalocity.example.org",
+            role=Role.CHAMPION,
+            organisation=buffalo_city,
+        )
+        # Authors never review their own work: a second champion of the city publishes it.
+        factories.make_user(
+            db.session,
+            name="Sipho Reviewer",
+            email=REVIEWER.email,
             role=Role.CHAMPION,
             organisation=buffalo_city,
         )
@@ -207,12 +218,17 @@ def test_a_champion_publishes_a_case_study_that_a_reader_finds_by_its_attachment
     expect(page.get_by_role("status")).to_contain_text("Submitted for review.")
     expect(page.get_by_role("heading", name="Status: Submitted for review")).to_be_visible()
     assert_accessible(page)
+    expect(page.get_by_role("button", name="Publish")).to_have_count(0)
+    case_study_address = page.url
+    sign_out(page)
 
+    sign_in(page, REVIEWER)
+    page.goto(case_study_address)
     page.get_by_role("button", name="Publish").click()
     expect(page.get_by_role("status")).to_contain_text("Published: everyone can now read it")
     expect(page.get_by_role("heading", name="Status: Published")).to_be_visible()
     expect(page.get_by_role("button", name="Publish")).to_have_count(0)
-    expect(page.get_by_role("definition").filter(has_text=f"by {champion.name} on")).to_be_visible()
+    expect(page.get_by_role("definition").filter(has_text=f"by {REVIEWER.name} on")).to_be_visible()
     sign_out(page)
 
     main_navigation(reader).get_by_role("link", name="Case studies").click()
