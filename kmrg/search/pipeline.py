@@ -146,6 +146,11 @@ class SearchPipeline:
                         if progress:
                             progress(len(chunk))
                         session.expunge_all()
+                # End the read before the backend finishes the batch. On PostgreSQL the idle
+                # transaction still held a snapshot (backend_xmin in pg_stat_activity), so the
+                # backend's closing VACUUM could mark no page of the new postings all-visible,
+                # and relevance read every match's posting from the table, not its index.
+                session.close()
         return count
 
     def expected_keys(self) -> Iterable[str]:

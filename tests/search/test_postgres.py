@@ -20,11 +20,15 @@ from typing import Any
 import pytest
 from flask import Flask
 
+from kmrg.auth.models import ProfileVisibility
+from kmrg.extensions import db
 from kmrg.search.backend import Sort
+from kmrg.search.pipeline import get_pipeline
 from kmrg.search.postgres_backend import PostgresBackend
 from kmrg.search.postgres_index import MAX_POSITION
 from kmrg.search.registry import AttachedText, Audience, SearchDocument
-from tests.conftest import make_app
+from tests import factories
+from tests.conftest import SEARCH_BACKEND, make_app
 from tests.search.backends import doc, found, postgres_backend, put, search, whoosh_backend
 
 needs_postgres = pytest.mark.skipif(
@@ -215,6 +219,26 @@ def test_a_record_keeps_its_heaviest_document_among_many(backend):
 
     assert [hit.doc_id for hit in matches.hits] == ["9"]
     assert matches.facets == {"type": {"lesson": 1}}
+
+
+@pytest.mark.skipif(SEARCH_BACKEND != "postgres", reason="needs KMRG_TEST_SEARCH_BACKEND=postgres")
+def test_a_rebuild_leaves_the_postings_readable_from_their_index_alone(app):
+    # Relevance reads a stem's postings from the primary key's index alone only on pages VACUUM
+    # has marked all-visible; the rebuild's own open read kept its VACUUM from marking any, so
+    # a common word read every match's posting from the table.
+    factories.make_user(
+        db.session, name="Nandi Mokoena", profile_visibility=ProfileVisibility.PUBLIC
+    )
+    db.session.remove()
+
+    assert get_pipeline().rebuild() == 1
+
+    with db.engine.connect() as connection:
+        pages, visible = connection.exec_driver_sql(
+            "SELECT relpages, relallvisible FROM pg_class WHERE relname = 'search_postings'"
+        ).one()
+    assert pages > 0
+    assert visible == pages
 
 
 def test_the_postgres_backend_refuses_sqlite(tmp_path):
