@@ -60,3 +60,28 @@ def test_upgrade_head_matches_the_models_and_downgrade_works(empty_database_url,
         remaining = set(sa.inspect(db.engine).get_table_names()) - {"alembic_version"}
         assert remaining == set()
         db.engine.dispose()
+
+
+@pytest.mark.skipif(not POSTGRES_URL, reason="the search backend's tables are PostgreSQL's only")
+def test_0017_numbers_the_facets_of_documents_indexed_before_it(empty_database_url, tmp_path):
+    from kmrg.search.postgres_backend import PostgresBackend
+    from tests.search.backends import search
+
+    app = make_app(empty_database_url, tmp_path)
+    with app.app_context():
+        upgrade(revision="0016")
+        with db.engine.begin() as connection:
+            connection.exec_driver_sql(
+                "INSERT INTO search_documents"
+                " (key, doc_type, doc_id, audience, facets, matched, terms, lengths, vocabulary)"
+                " VALUES ('lesson:1', 'lesson', '1', 'public', '{type=lesson,theme=water}',"
+                " '', '{}', '{}', '{}'), ('lesson:2', 'lesson', '2', 'public',"
+                " '{type=lesson,year=2020,theme=water,theme=roads}', '', '{}', '{}', '{}')"
+            )
+        upgrade()
+
+        matches = search(PostgresBackend(db.engine), "type:lesson", facets=["theme", "year"])
+
+        assert matches.total == 2
+        assert matches.facets == {"theme": {"water": 2, "roads": 1}, "year": {"2020": 1}}
+        db.engine.dispose()

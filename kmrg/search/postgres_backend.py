@@ -48,6 +48,19 @@ COLUMNS = (
     "terms",
     "lengths",
     "vocabulary",
+    "facet_ids",
+)
+# The numbers of a batch's facet tokens (search_facet_terms), numbering those new to the index.
+# Only tokens without a number are inserted: ON CONFLICT alone draws an id from the sequence for
+# every token of every batch. The SELECT cannot see the rows its own INSERT adds (one snapshot),
+# so each token comes back once. Writers hold WRITER_LOCK, so no other inserts race this one.
+FACET_IDS = (
+    "WITH wanted AS (SELECT DISTINCT unnest(%(terms)s::text[]) AS term),"
+    " added AS (INSERT INTO search_facet_terms (term) SELECT term FROM wanted"
+    " WHERE NOT EXISTS (SELECT FROM search_facet_terms AS f WHERE f.term = wanted.term)"
+    " ORDER BY term ON CONFLICT (term) DO NOTHING RETURNING term, id)"
+    " SELECT term, id FROM added"
+    " UNION ALL SELECT f.term, f.id FROM search_facet_terms AS f JOIN wanted USING (term)"
 )
 
 
@@ -95,6 +108,10 @@ class _Writer:
         self._pending.clear()
         if not rows:
             return
+        tokens = sorted({token for row in rows for token in row.values["facets"]})
+        ids = dict(self._connection.exec_driver_sql(FACET_IDS, {"terms": tokens}).all())
+        for row in rows:
+            row.values["facet_ids"] = [ids[token] for token in row.values["facets"]]
         cursor = self._connection.connection.driver_connection.cursor()
         with cursor:
             with cursor.copy(f"COPY search_documents ({', '.join(COLUMNS)}) FROM STDIN") as copy:
@@ -121,7 +138,7 @@ class _Writer:
 
 
 class PostgresBackend:
-    """A search index in the Hub's PostgreSQL database (tables made by migrations 0008, 0012)."""
+    """A search index in the Hub's PostgreSQL database (tables of migrations 0008, 0012, 0017)."""
 
     name = "postgres"
 

@@ -13,10 +13,12 @@ match here and not be marked in its snippet, or the reverse. The row holds:
   `search_counters`; the same frequencies are also a row per stem in `search_postings`, which
   relevance reads (only the query's stems), while the writer reads `terms` back to take a
   replaced document's share out of the statistics;
-- `vocabulary`, the words it lends to did-you-mean (`search_vocabulary` counts documents).
+- `vocabulary`, the words it lends to did-you-mean (`search_vocabulary` counts documents);
+- `facets`, its facet tokens (`theme=water`), which filters match, and `facet_ids`, the same
+  tokens as the numbers `search_facet_terms` gives them, which the facet counts group.
 
 These tables are not the Hub's models (they exist only on PostgreSQL), so they live in their own
-MetaData; migrations 0008 and 0012 create them and tests/test_migrations.py compares the two.
+MetaData; migrations 0008, 0012 and 0017 create them and tests/test_migrations.py compares the two.
 """
 
 from __future__ import annotations
@@ -67,6 +69,9 @@ documents = sa.Table(
     sa.Column("terms", JSONB(), nullable=False),
     sa.Column("lengths", ARRAY(sa.Integer()), nullable=False),
     sa.Column("vocabulary", ARRAY(sa.Text()), nullable=False),
+    # `facets` as numbers (search_facet_terms), in the same order: the facet counts group these,
+    # where grouping the text tokens of a word in most documents was most of its search.
+    sa.Column("facet_ids", ARRAY(sa.Integer()), nullable=False),
     sa.Index("ix_search_documents_matched", "matched", postgresql_using="gin"),
     sa.Index("ix_search_documents_facets", "facets", postgresql_using="gin"),
     # Rows up to a page stay whole and uncompressed: relevance reads every match's frequencies,
@@ -87,6 +92,15 @@ postings = sa.Table(
     sa.Column("frequencies", ARRAY(sa.Integer()), nullable=False),
     sa.PrimaryKeyConstraint("term", "seq", postgresql_include=["frequencies"]),
     sa.Index("ix_search_postings_seq", "seq"),
+)
+
+facet_terms = sa.Table(
+    "search_facet_terms",
+    metadata,
+    # A number for each facet token (`theme=water`) any document has had; a token whose last
+    # document went stays (a few hundred rows at most), so ids never change under a search.
+    sa.Column("id", sa.Integer(), sa.Identity(), primary_key=True),
+    sa.Column("term", sa.Text(), nullable=False, unique=True),
 )
 
 terms = sa.Table(
@@ -117,7 +131,7 @@ vocabulary = sa.Table(
     ),
 )
 
-TABLES = (documents, postings, terms, counters, vocabulary)
+TABLES = (documents, postings, facet_terms, terms, counters, vocabulary)
 DOCUMENTS = "documents"
 
 

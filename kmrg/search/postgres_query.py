@@ -214,7 +214,7 @@ class Statement:
             lateral = f"{self.joins} CROSS JOIN LATERAL (SELECT {self.combined} OFFSET 0) AS c"
         score = f"coalesce(w.weight, 1.0) * ({self.score})" if ranking else "0.0"
         matched = (
-            "SELECT d.seq, d.doc_type, d.doc_id, d.record, d.date, d.facets,"  # noqa: S608
+            "SELECT d.seq, d.doc_type, d.doc_id, d.record, d.date, d.facet_ids,"  # noqa: S608
             f" coalesce(w.weight, 1.0) AS weight, {score} AS score"
             " FROM search_documents AS d"
             " LEFT JOIN unnest(%(types)s::text[], %(weights)s::float8[]) AS w(doc_type, weight)"
@@ -230,10 +230,16 @@ class Statement:
         facets = "NULL"
         if self.options.facets:
             self.params["facet_names"] = list(self.options.facets)
+            # A word in most of 100,000 documents brings some 680,000 facet values. They are
+            # counted as numbers, named after (only the few hundred groups are split by facet
+            # name), and unnested in the select list, where a lateral unnest() starts a function
+            # scan for each row. For 89,635 matches: 668 ms grouping the text as before, 364 ms
+            # numbers with a lateral unnest, 236 ms as here (medians of 12, load 6-7).
             facets = (
-                "(SELECT jsonb_object_agg(value, n) FROM (SELECT value, count(*) AS n"
-                " FROM kept CROSS JOIN unnest(kept.facets) AS value"
-                " WHERE split_part(value, '=', 1) = ANY(%(facet_names)s) GROUP BY value) AS c)"
+                "(SELECT jsonb_object_agg(f.term, c.n) FROM (SELECT id, count(*) AS n"
+                " FROM (SELECT unnest(facet_ids) AS id FROM kept) AS v GROUP BY id) AS c"
+                " JOIN search_facet_terms AS f ON f.id = c.id"
+                " WHERE split_part(f.term, '=', 1) = ANY(%(facet_names)s))"
             )
         page = "NULL"
         wanted = self.options.offset + self.options.limit

@@ -221,6 +221,35 @@ def test_a_record_keeps_its_heaviest_document_among_many(backend):
     assert matches.facets == {"type": {"lesson": 1}}
 
 
+@needs_postgres
+def test_facet_counts_follow_updates_and_deletes(backend):
+    # The counts group each document's facet numbers (search_facet_terms): a changed value
+    # must count under its new number, a deleted document not at all, and a value seen before
+    # must keep its number rather than draw a new one.
+    put(
+        backend,
+        doc("1", "budget", facets={"theme": ["water"], "province": ["EC"]}),
+        doc("2", "budget", facets={"theme": ["roads"], "province": ["EC"]}),
+    )
+    put(backend, doc("1", "budget", facets={"theme": ["roads", "water"], "province": ["WC"]}))
+    with backend.writer() as writer:
+        writer.delete("profile:2")
+        writer.update(doc("3", "budget", facets={"theme": ["water"], "province": ["EC"]}))
+
+    matches = search(backend, "budget", facets=["theme", "province", "type"])
+
+    assert matches.facets == {
+        "theme": {"roads": 1, "water": 2},
+        "province": {"EC": 1, "WC": 1},
+        "type": {"profile": 2},
+    }
+    with backend.engine.connect() as connection:
+        numbers = connection.exec_driver_sql(
+            "SELECT count(*), max(id) - min(id) + 1 FROM search_facet_terms"
+        )
+        assert tuple(numbers.one()) == (5, 5)  # type, two themes, two provinces; no gaps
+
+
 @pytest.mark.skipif(SEARCH_BACKEND != "postgres", reason="needs KMRG_TEST_SEARCH_BACKEND=postgres")
 def test_a_rebuild_leaves_the_postings_readable_from_their_index_alone(app):
     # Relevance reads a stem's postings from the primary key's index alone only on pages VACUUM
