@@ -19,21 +19,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from whoosh import columns, index
-from whoosh.fields import COLUMN, ID, KEYWORD, TEXT, Schema
+from whoosh import index
 from whoosh.query import Or, Phrase, Query
-from whoosh.reading import SegmentReader
 from whoosh.searching import Searcher
-from whoosh.writing import IndexWriter as WhooshWriter
 
 from kmrg.search import bitsets
-from kmrg.search.analysis import ANALYZER, TOKEN, stem
+from kmrg.search.analysis import stem
 from kmrg.search.backend import FIELD_WEIGHTS, Hit, Matches, SearchOptions, Sort
 from kmrg.search.language import Filter, SearchQuery
 from kmrg.search.language import Phrase as PhraseTerm
 from kmrg.search.language import Term as QueryTerm
-from kmrg.search.registry import SearchDocument, facet_term
-from kmrg.search.spelling import best_corrections, correction_reach, document_vocabulary
+from kmrg.search.registry import facet_term
+from kmrg.search.spelling import best_corrections, correction_reach
 from kmrg.search.whoosh_ranking import (
     RERANK_DEPTH,
     FieldStats,
@@ -43,58 +40,19 @@ from kmrg.search.whoosh_ranking import (
     newest,
     with_phrase_bonus,
 )
-from kmrg.search.whoosh_segments import SegmentCache, packed_lengths
-
-log = logging.getLogger("kmrg.search")
-
-TEXT_FIELDS = ("title", "summary", "body", "attachments", "keywords")
-
-SCHEMA = Schema(
-    key=ID(unique=True, stored=True),
-    doc_type=ID(stored=True),
-    doc_id=ID(stored=True),
-    audience=ID,
-    record=ID,
-    facets=KEYWORD(commas=True, scorable=False),
-    # Columns only, read whole as arrays: dates for "newest", and each text field's length in
-    # words for BM25 (Whoosh keeps one-byte approximations per field, read one call at a time).
-    date=COLUMN(columns.NumericColumn("i", default=0)),
-    lengths=COLUMN(columns.FixedBytesColumn(4 * len(TEXT_FIELDS), default=bytes(20))),
-    vocabulary=KEYWORD(scorable=False),
-    **{name: TEXT(analyzer=ANALYZER) for name in TEXT_FIELDS},
+from kmrg.search.whoosh_segments import SegmentCache
+from kmrg.search.whoosh_writing import (
+    SCHEMA,
+    TEXT_FIELDS,
+    UNCOMPRESSED,
+    DocumentWriter,
+    IndexWriter,
+    SegmentReaders,
+    merge_one_tier,
+    tier_to_merge,
 )
 
-
-class _Writer:
-    def __init__(self, writer: WhooshWriter) -> None:
-        self._writer = writer
-
-    def update(self, document: SearchDocument) -> None:
-        fields = {
-            "key": document.key,
-            "doc_type": document.doc_type,
-            "doc_id": document.doc_id,
-            "audience": str(document.audience),
-            "title": document.title,
-            "summary": document.summary,
-            "body": document.body,
-            "attachments": "\n\n".join(attached.text for attached in document.attachments),
-            "keywords": document.keywords,
-            "facets": ",".join(document.facet_terms()),
-            "date": document.date.toordinal() if document.date else 0,
-            "vocabulary": " ".join(
-                document_vocabulary(document.title, document.summary, document.keywords)
-            ),
-        }
-        fields["lengths"] = packed_lengths(
-            [len(TOKEN.findall(fields[name])) for name in TEXT_FIELDS]
-        )
-        if document.record:
-            fields["record"] = document.record
-        self._writer.update_document(**fields)
-
-    def delete(self, key: str) -> None:
-        self._writer.delete_by_term("key", key)
+log = logging.getLogger("kmrg.search")
 
 
 @dataclass
@@ -129,6 +87,8 @@ class WhooshBackend:
         self._segments: dict[str, SegmentCache] = {}
         self._ix: index.Index | None = None
         self._lock = threading.Lock()
+        # Only the writer holding the indexer lock uses them.
+        self._writer_readers = SegmentReaders()
 
     # -- the index on disk -----------------------------------------------------------------
 
@@ -170,24 +130,24 @@ class WhooshBackend:
         return (generation, toc)
 
     @contextmanager
-    def writer(self) -> Iterator[_Writer]:
+    def writer(self) -> Iterator[DocumentWriter]:
         # Separate segment files: opening a searcher at 100k documents drops from ~94 ms to
         # ~0.35 ms, and a one-document update from ~118 ms to ~11 ms.
-        with self._writing() as writer:
+        with self._writing(codec=UNCOMPRESSED) as writer:
             yield writer
 
     @contextmanager
-    def bulk_writer(self) -> Iterator[_Writer]:
+    def bulk_writer(self) -> Iterator[DocumentWriter]:
         # One writer for a whole rebuild, with room to sort postings in memory: one segment
         # written once, instead of a segment per batch merged again and again.
         with self._writing(limitmb=256) as writer:
             yield writer
 
     @contextmanager
-    def _writing(self, **options: Any) -> Iterator[_Writer]:
-        writer = self._index().writer(compound=False, **options)
+    def _writing(self, **options: Any) -> Iterator[DocumentWriter]:
+        writer = IndexWriter(self._index(), self._writer_readers, compound=False, **options)
         try:
-            yield _Writer(writer)
+            yield DocumentWriter(writer)
         except BaseException:
             writer.cancel()
             raise
@@ -205,9 +165,9 @@ class WhooshBackend:
         segments = ix._segments()
         if busy and len(segments) < BUSY_SEGMENTS:
             return
-        if _tier_to_merge(segments) is None:
+        if tier_to_merge(segments) is None:
             return
-        ix.writer(compound=False).commit(mergetype=_merge_one_tier)
+        IndexWriter(ix, compound=False).commit(mergetype=merge_one_tier)
 
     # -- the current searcher ---------------------------------------------------------------
 
@@ -337,47 +297,20 @@ class WhooshBackend:
         with self._lock:
             self._close_view()
             self._segments = {}
+            self._writer_readers.close()
             self._ix = self._create(replace=True)
 
     def optimize(self) -> None:
-        self._index().writer(compound=False).commit(optimize=True)
+        IndexWriter(self._index(), compound=False).commit(optimize=True)
 
     def close(self) -> None:
         with self._lock:
             self._close_view()
+        self._writer_readers.close()
 
 
-# -- merging ------------------------------------------------------------------------------------
-
-# Segments of about the same size (one tier: 1-9 documents, 10-99, 100-999 …) are merged once
-# this many have piled up; segments holding a tenth of the index or more are left to a rebuild.
-MERGE_FACTOR = 10
 # While changes wait to be indexed, merges wait too, up to this many segments.
 BUSY_SEGMENTS = 30
-
-
-def _tier_to_merge(segments: Sequence[Any]) -> list[Any] | None:
-    total = sum(segment.doc_count_all() for segment in segments)
-    tiers: dict[int, list[Any]] = {}
-    for segment in segments:
-        live = segment.doc_count()
-        if live * 10 >= total and total >= 1000:
-            continue
-        tiers.setdefault(len(str(max(live, 1))), []).append(segment)
-    for _tier, members in sorted(tiers.items()):
-        if len(members) >= MERGE_FACTOR:
-            return members
-    return None
-
-
-def _merge_one_tier(writer: WhooshWriter, segments: list[Any]) -> list[Any]:
-    """Whoosh merge policy: merge the smallest tier that is due, keep every other segment."""
-    chosen = _tier_to_merge(segments) or []
-    for segment in chosen:
-        reader = SegmentReader(writer.storage, writer.schema, segment)
-        writer.add_reader(reader)
-        reader.close()
-    return [segment for segment in segments if segment not in chosen]
 
 
 # -- compiling the query ------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from whoosh import index
 from whoosh.fields import ID, Schema
 
 from kmrg.search.whoosh_backend import SCHEMA, WhooshBackend
+from kmrg.search.whoosh_writing import TEXT_FIELDS, WRITING_SCHEMA, DocumentWriter
 from tests.search.backends import doc, found, put, search
 
 
@@ -94,6 +95,17 @@ def test_what_a_segment_taught_is_kept_across_searchers(backend):
     assert len(backend._segments) == 2
 
 
+def test_a_change_replaces_the_document_it_found_through_kept_readers(backend):
+    put(backend, doc("1", "apple"))
+    put(backend, doc("2", "pear"))
+    put(backend, doc("1", "banana"))
+    put(backend, doc("1", "cherry"))  # the second replacement: its reader was opened before
+
+    assert found(backend, "banana") == []
+    assert found(backend, "cherry") == ["1"]
+    assert sorted(backend.keys()) == ["profile:1", "profile:2"]
+
+
 def test_keys_left_unfinished_do_not_block_searches(backend):
     put(backend, doc("1", "apple"), doc("2", "apple"))
 
@@ -174,3 +186,66 @@ def test_while_changes_wait_merges_wait_too_unless_segments_pile_up(backend, mon
     monkeypatch.setattr(whoosh_backend, "BUSY_SEGMENTS", 12)
     backend.maintain(busy=True)
     assert segments(backend) == [12]  # past the limit: merged even while busy
+
+
+TRICKY = [
+    "The water meter, e.g. 3.5 kl/month: THE Water-meters *wild*card naive Mthatha's eThekwini’s",
+    "of the and",
+    "",
+    "Running runs ran; running. Ward committees' ward-committee WARD",
+    "İstanbul straße ﬁnance ÉCOLE 2008/09 R1.2m x86_64 a.b.c.",
+    "in a the indigent register, the register of indigents and registers",
+]
+
+
+@pytest.mark.parametrize("text", TRICKY)
+def test_writers_analyse_text_as_whoosh_does(text):
+    assert list(WRITING_SCHEMA["body"].index(text)) == list(SCHEMA["body"].index(text))
+
+
+def test_a_segment_written_by_the_hub_holds_what_whoosh_would_write(tmp_path):
+    documents = [
+        doc(str(number), text, title=f"Lesson {number}: {text[:20]}", summary=text[::-1])
+        for number, text in enumerate(TRICKY * 3)
+    ]
+    (tmp_path / "stock").mkdir()
+    stock = index.create_in(str(tmp_path / "stock"), SCHEMA)
+    writer = stock.writer()
+    for document in documents:
+        writer.update_document(**fields_of(document))
+    writer.commit()
+    ours = WhooshBackend(tmp_path / "ours")
+    with ours.writer() as writer:
+        for document in documents:
+            writer.update(document)
+
+    with stock.reader() as expected, ours._index().reader() as written:
+        assert list(written.all_terms()) == list(expected.all_terms())
+        for field, term in expected.all_terms():
+            assert postings(written, field, term) == postings(expected, field, term)
+        for docnum in range(len(documents)):
+            assert written.stored_fields(docnum) == expected.stored_fields(docnum)
+            for field in TEXT_FIELDS:
+                length = expected.doc_field_length(docnum, field)
+                assert written.doc_field_length(docnum, field) == length
+    ours.close()
+
+
+def fields_of(document):
+    captured = {}
+
+    class Capture:
+        def update_document(self, **fields):
+            captured.update(fields)
+
+    DocumentWriter(Capture()).update(document)
+    return captured
+
+
+def postings(reader, field, term):
+    matcher = reader.postings(field, term)
+    found = []
+    while matcher.is_active():
+        found.append((matcher.id(), matcher.weight(), matcher.value()))
+        matcher.next()
+    return found
