@@ -95,6 +95,25 @@ def test_what_a_segment_taught_is_kept_across_searchers(backend):
     assert len(backend._segments) == 2
 
 
+def test_a_new_searcher_keeps_the_readers_of_segments_whose_deletions_are_the_same(backend):
+    put(backend, doc("1", "apple"))
+    put(backend, doc("2", "pear"))
+    found(backend, "apple")
+    before = dict(backend._readers)
+
+    put(backend, doc("1", "banana"))  # deletes the first version from the first segment
+
+    assert found(backend, "apple") == []
+    assert found(backend, "banana") == ["1"]
+    assert found(backend, "pear") == ["2"]
+    after = backend._readers
+    [first, second] = before
+    assert after[second][1] is before[second][1]  # unchanged: kept
+    assert after[first][1] is not before[first][1]  # a deletion since: opened again
+    assert before[first][1].is_closed
+    assert len(after) == 3
+
+
 def test_a_change_replaces_the_document_it_found_through_kept_readers(backend):
     put(backend, doc("1", "apple"))
     put(backend, doc("2", "pear"))
