@@ -10,7 +10,7 @@ from typing import Any
 
 from flask import current_app, has_app_context
 from sqlalchemy import event, insert
-from sqlalchemy.orm import Session, UOWTransaction
+from sqlalchemy.orm import Session, SessionTransaction, UOWTransaction
 
 from kmrg.database import ends_a_savepoint
 from kmrg.models import utcnow
@@ -18,6 +18,9 @@ from kmrg.search.models import SearchQueueEntry
 from kmrg.search.registry import registry
 
 QUEUED_FLAG = "kmrg.search.queued"
+# The documents this transaction has queued already: one row each is enough, as the indexer reads
+# what the transaction finally commits (a lesson created, then published, was queued twice).
+QUEUED_KEYS = "kmrg.search.queued_keys"
 # Where an app keeps its search pipeline (see kmrg.search.pipeline.init_search).
 PIPELINE_KEY = "kmrg.search"
 
@@ -37,6 +40,8 @@ def _queue_changed_documents(session: Session, _flush_context: UOWTransaction) -
     affected: set[tuple[str, str]] = set()
     for obj in objects:
         affected |= registry.affected_documents(obj, connection)
+    queued = session.info.setdefault(QUEUED_KEYS, set())
+    affected -= queued
     if not affected:
         return
     now = utcnow()
@@ -44,6 +49,7 @@ def _queue_changed_documents(session: Session, _flush_context: UOWTransaction) -
         insert(SearchQueueEntry),
         [{"doc_type": t, "doc_id": i, "queued_at": now} for t, i in sorted(affected)],
     )
+    queued |= affected
     session.info[QUEUED_FLAG] = True
 
 
@@ -55,6 +61,15 @@ def _nudge_indexer(session: Session) -> None:
         pipeline = current_app.extensions.get(PIPELINE_KEY)
         if pipeline is not None:
             pipeline.nudge()
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_queued_keys(session: Session, transaction: SessionTransaction) -> None:
+    # When the transaction ends, or a savepoint (whose rollback may take rows with it), the next
+    # changes are queued again: at worst a document is queued twice. A flush's own inner
+    # transaction ending changes nothing.
+    if transaction.nested or transaction.parent is None:
+        session.info.pop(QUEUED_KEYS, None)
 
 
 @event.listens_for(Session, "after_rollback")

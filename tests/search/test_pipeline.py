@@ -246,6 +246,36 @@ def test_a_record_that_cannot_be_indexed_does_not_hold_up_the_rest(
     assert f"cannot build profile {broken.id}" in caplog.text
 
 
+def test_a_document_changed_twice_in_one_transaction_is_queued_once(pipeline, session, monkeypatch):
+    monkeypatch.setattr(pipeline, "nudge", lambda: None)
+    person = public_person(session, "Nandi Mokoena")
+    assert pipeline.drain() == 1
+
+    person.name = "Nandi Dlamini"
+    session.flush()
+    person.job_title = "Knowledge champion"
+    session.commit()
+
+    assert queued(session) == [("profile", str(person.id))]
+
+
+def test_a_change_rolled_back_to_a_savepoint_is_queued_again(pipeline, session, monkeypatch):
+    monkeypatch.setattr(pipeline, "nudge", lambda: None)
+    person = public_person(session, "Nandi Mokoena")
+    assert pipeline.drain() == 1
+
+    savepoint = session.begin_nested()
+    person.name = "Nandi Mistake"
+    session.flush()  # queued inside the savepoint...
+    savepoint.rollback()  # ...and gone with it
+    person.name = "Nandi Dlamini"
+    session.commit()
+
+    assert queued(session) == [("profile", str(person.id))]
+    assert pipeline.drain() == 1
+    assert found(pipeline, "Dlamini") == [str(person.id)]
+
+
 # Several processes: the real app in each, on the same database and index.
 
 
