@@ -23,6 +23,7 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 SQLITE_BUSY_TIMEOUT_MS = 15_000
 
 _write_intent: ContextVar[bool | None] = ContextVar("kmrg_write_intent", default=None)
+_wait_for_lock: ContextVar[bool] = ContextVar("kmrg_wait_for_lock", default=True)
 
 
 def ends_a_savepoint(session: Session) -> bool:
@@ -51,12 +52,18 @@ def transaction_will_write() -> bool:
 
 
 @contextmanager
-def write_transactions() -> Iterator[None]:
-    """Start transactions inside the block with the write lock taken up front."""
+def write_transactions(*, wait: bool = True) -> Iterator[None]:
+    """Start transactions inside the block with the write lock taken up front.
+
+    With `wait=False`, a transaction that cannot have SQLite's write lock at once fails with
+    OperationalError ("database is locked") instead of waiting: for work that can be done later.
+    """
     token = _write_intent.set(True)
+    waiting = _wait_for_lock.set(wait)
     try:
         yield
     finally:
+        _wait_for_lock.reset(waiting)
         _write_intent.reset(token)
 
 
@@ -103,7 +110,16 @@ def _tune_sqlite(dbapi_connection: Any, _record: Any) -> None:
 def _begin_sqlite(connection: Connection) -> None:
     if connection.dialect.name != "sqlite":
         return
-    connection.exec_driver_sql("BEGIN IMMEDIATE" if transaction_will_write() else "BEGIN")
+    if not transaction_will_write():
+        connection.exec_driver_sql("BEGIN")
+    elif _wait_for_lock.get():
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+    else:
+        connection.exec_driver_sql("PRAGMA busy_timeout=0")
+        try:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        finally:
+            connection.exec_driver_sql(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
 
 
 @contextmanager

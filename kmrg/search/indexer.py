@@ -10,11 +10,13 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import delete, select
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from kmrg.database import read_only_transactions, write_transactions
@@ -56,22 +58,28 @@ def build_documents(
 
 
 def _index_batch(
-    session: Session, backend: SearchBackend, registry: SearchRegistry, after_id: int
-) -> tuple[list[int], int]:
-    """Index one batch of the documents queued after `after_id`.
+    session: Session,
+    backend: SearchBackend,
+    registry: SearchRegistry,
+    after_id: int,
+    skip: set[int],
+) -> tuple[list[int], list[int]]:
+    """Index one batch of the documents queued after `after_id`, passing over the ids in `skip`.
 
-    Return the queue ids it covered and the last id it read. Documents whose records cannot be
+    Return the queue ids it indexed and every id it read. Documents whose records cannot be
     loaded or built are logged and left queued, so one bad type cannot stop the rest.
     """
     with read_only_transactions():
-        entries = session.execute(
+        read = session.execute(
             select(SearchQueueEntry.id, SearchQueueEntry.doc_type, SearchQueueEntry.doc_id)
             .where(SearchQueueEntry.id > after_id)
             .order_by(SearchQueueEntry.id)
             .limit(BATCH_SIZE)
         ).all()
+        entries = [entry for entry in read if entry[0] not in skip]
         if not entries:
-            return [], after_id
+            session.rollback()
+            return [], [entry[0] for entry in read]
         wanted: dict[str, set[str]] = defaultdict(set)
         for _, doc_type, doc_id in entries:
             wanted[doc_type].add(doc_id)
@@ -101,7 +109,72 @@ def _index_batch(
                         writer.update(document)
         session.rollback()
     done = [entry_id for entry_id, doc_type, doc_id in entries if (doc_type, doc_id) not in failed]
-    return done, entries[-1][0]
+    return done, [entry[0] for entry in read]
+
+
+def _delete_entries(session: Session, entry_ids: list[int], *, wait: bool) -> bool:
+    """Delete indexed queue rows; return False if SQLite's write lock was busy and not awaited."""
+    if not entry_ids:
+        return True
+    try:
+        with write_transactions(wait=wait):
+            for start in range(0, len(entry_ids), BATCH_SIZE):
+                chunk = entry_ids[start : start + BATCH_SIZE]
+                session.execute(delete(SearchQueueEntry).where(SearchQueueEntry.id.in_(chunk)))
+            session.commit()
+    except OperationalError:
+        session.rollback()
+        if wait:
+            raise
+        return False
+    return True
+
+
+@dataclass
+class _Drained:
+    """What one turn with the lock did: rows indexed, rows still to delete, rows left queued."""
+
+    done: int = 0
+    undeleted: list[int] = field(default_factory=list)
+    left: set[int] = field(default_factory=set)
+
+
+def _drain_locked(session: Session, backend: SearchBackend, registry: SearchRegistry) -> _Drained:
+    """Index in passes over the queue until a pass finds nothing it can do (holding the lock).
+
+    Rows committed while it works are picked up (even with lower ids, committed late: each pass
+    starts again from the first row). Indexed rows are deleted when SQLite's write lock is free
+    at once: waiting for it behind busy writers stalled indexing for up to a second at a time.
+    The rows it could not delete are the caller's to delete, after the lock is released.
+    """
+    drained = _Drained()
+    after_id, progress, read_this_pass = 0, False, set()
+    while True:
+        done, read = _index_batch(session, backend, registry, after_id, set(drained.undeleted))
+        if not read:  # the end of a pass
+            if not progress:
+                drained.left = read_this_pass
+                return drained
+            after_id, progress, read_this_pass = 0, False, set()
+            continue
+        after_id = read[-1]
+        read_this_pass.update(read)
+        if done:
+            drained.done += len(done)
+            drained.undeleted += done
+            progress = True
+            if _delete_entries(session, drained.undeleted, wait=False):
+                drained.undeleted = []
+
+
+def _newly_queued(engine: Engine, known: set[int]) -> bool:
+    """Tell whether the queue holds rows other than `known` (rows a drain could not index)."""
+    with Session(engine) as session, read_only_transactions():
+        ids = session.scalars(
+            select(SearchQueueEntry.id).order_by(SearchQueueEntry.id).limit(len(known) + 1)
+        ).all()
+        session.rollback()
+    return any(entry_id not in known for entry_id in ids)
 
 
 def drain_queue(
@@ -114,39 +187,30 @@ def drain_queue(
 ) -> int:
     """Index everything queued; return how many queue rows were done (0 if another indexer runs).
 
-    Whoever holds the lock keeps draining, in passes over the queue, until a pass finds nothing
-    it can do: rows committed while it works are picked up by it (even with lower ids, committed
-    late), rows it cannot index stay for the next drain, and the periodic sweep catches the rest.
+    Whoever holds the lock keeps draining until a pass over the queue finds nothing it can do;
+    rows it cannot index stay for the next drain, and the periodic sweep catches the rest. After
+    letting the lock go it looks again: a change committed just before then found the lock taken,
+    and its nudge went unheard.
     """
     done = 0
-    with indexer_lock(lock_directory, blocking=wait_for_lock) as acquired:
-        if not acquired:
-            return 0
-        with Session(engine) as session:
-            after_id, progress = 0, False
-            while True:
-                entry_ids, last_id = _index_batch(session, backend, registry, after_id)
-                if last_id == after_id:  # the end of a pass
-                    if not progress:
-                        break
-                    after_id, progress = 0, False
-                    continue
-                after_id = last_id
-                if entry_ids:
-                    with write_transactions():
-                        session.execute(
-                            delete(SearchQueueEntry).where(SearchQueueEntry.id.in_(entry_ids))
-                        )
-                        session.commit()
-                    done += len(entry_ids)
-                    progress = True
-        if done:
-            # Still under the lock, after the changes are visible: a merge never delays them.
-            # While more changes wait, only what cannot wait is done: they come first.
-            with read_only_transactions():
-                waiting = session.scalar(select(SearchQueueEntry.id).limit(1)) is not None
-                session.rollback()
-            backend.maintain(busy=waiting)
-    if done:
-        log.debug("indexed %d queued documents", done)
-    return done
+    while True:
+        with indexer_lock(lock_directory, blocking=wait_for_lock) as acquired:
+            if not acquired:
+                return done
+            with Session(engine) as session:
+                drained = _drain_locked(session, backend, registry)
+            if drained.done:
+                # Still under the lock, after the changes are visible: a merge never delays
+                # them. While more changes wait, only what cannot wait is done.
+                settled = drained.left | set(drained.undeleted)
+                backend.maintain(busy=_newly_queued(engine, settled))
+        if drained.undeleted:
+            # Outside the lock, the wait for SQLite's write lock holds up no other indexer.
+            with Session(engine) as session:
+                _delete_entries(session, drained.undeleted, wait=True)
+        done += drained.done
+        if drained.done:
+            log.debug("indexed %d queued documents", drained.done)
+        if not _newly_queued(engine, drained.left):
+            return done
+        wait_for_lock = False

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from kmrg.auth.models import AccountStatus, ProfileVisibility, User
 from kmrg.extensions import db
@@ -274,6 +275,63 @@ def test_a_change_rolled_back_to_a_savepoint_is_queued_again(pipeline, session, 
     assert queued(session) == [("profile", str(person.id))]
     assert pipeline.drain() == 1
     assert found(pipeline, "Dlamini") == [str(person.id)]
+
+
+def test_indexing_goes_on_while_writers_hold_the_database_and_rows_go_after(
+    pipeline, session, monkeypatch
+):
+    # Deleting indexed rows needs SQLite's write lock; busy writers kept the indexer waiting for
+    # it. Now the change is searchable at once and its row is deleted once the lock is free.
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite's one write lock")
+    monkeypatch.setattr(pipeline, "nudge", lambda: None)
+    person = public_person(session, "Nandi Mokoena")
+    engine = db.engine
+    writer = engine.raw_connection()
+    writer.execute("BEGIN IMMEDIATE")
+    try:
+        with ThreadPoolExecutor(max_workers=1) as executor:
+            draining = executor.submit(
+                drain_queue, engine, pipeline.backend, pipeline.registry, pipeline.lock_directory
+            )
+            deadline = time.monotonic() + 30
+            while not found(pipeline, "Mokoena") and time.monotonic() < deadline:
+                time.sleep(0.02)
+            assert found(pipeline, "Mokoena") == [str(person.id)]
+            assert queued(session) == [("profile", str(person.id))]
+            assert not draining.done()  # waiting for the lock, with the index lock let go
+            with indexer_lock(pipeline.lock_directory, blocking=False) as acquired:
+                assert acquired
+            writer.rollback()
+            assert draining.result(timeout=30) == 1
+    finally:
+        writer.close()
+    assert queued(session) == []
+
+
+def test_a_change_committed_as_a_drain_ends_is_not_left_for_the_sweep(
+    pipeline, session, monkeypatch
+):
+    # The change's own nudge finds the lock taken (here: no nudge at all); the drain that held
+    # the lock looks again after letting it go.
+    monkeypatch.setattr(pipeline, "nudge", lambda: None)
+    first = public_person(session, "Nandi Mokoena")
+    late: list[str] = []
+    maintain = pipeline.backend.maintain
+
+    def commit_another(**options):
+        if not late:
+            with Session(db.engine) as other:
+                late.append(str(public_person(other, "Sizwe Dlamini").id))
+        maintain(**options)
+
+    monkeypatch.setattr(pipeline.backend, "maintain", commit_another)
+
+    assert pipeline.drain() == 2
+
+    assert found(pipeline, "Mokoena") == [str(first.id)]
+    assert found(pipeline, "Dlamini") == late
+    assert queued(session) == []
 
 
 # Several processes: the real app in each, on the same database and index.
