@@ -107,8 +107,8 @@ class SearchBackend(Protocol):
     def maintain(self, *, busy: bool = False) -> None:
         """Do the index's housekeeping that must not slow a commit (merging small segments).
 
-        The indexer calls it after draining, holding the indexer lock; `busy` says more changes
-        wait, so only what cannot wait should be done.
+        The indexer calls it between batches (busy) and after every drain, holding the indexer
+        lock; `busy` says more changes wait, so only what cannot wait should be done.
         """
         ...
 

@@ -165,6 +165,9 @@ def _drain_locked(session: Session, backend: SearchBackend, registry: SearchRegi
             progress = True
             if _delete_entries(session, drained.undeleted, wait=False):
                 drained.undeleted = []
+            # A long drain under steady writing ends only when writing pauses: segments are
+            # kept from piling up meanwhile (only past the busy limit, see maintain()).
+            backend.maintain(busy=True)
 
 
 def _newly_queued(engine: Engine, known: set[int]) -> bool:
@@ -199,11 +202,11 @@ def drain_queue(
                 return done
             with Session(engine) as session:
                 drained = _drain_locked(session, backend, registry)
-            if drained.done:
-                # Still under the lock, after the changes are visible: a merge never delays
-                # them. While more changes wait, only what cannot wait is done.
-                settled = drained.left | set(drained.undeleted)
-                backend.maintain(busy=_newly_queued(engine, settled))
+            # Still under the lock, after the changes are visible: a merge never delays them.
+            # While more changes wait, only what cannot wait is done (a sweep's drain that
+            # finds nothing is what merges, once the index is quiet).
+            settled = drained.left | set(drained.undeleted)
+            backend.maintain(busy=_newly_queued(engine, settled))
         if drained.undeleted:
             # Outside the lock, the wait for SQLite's write lock holds up no other indexer.
             with Session(engine) as session:

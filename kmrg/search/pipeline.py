@@ -111,15 +111,13 @@ class SearchPipeline:
         """Index what every process commits, until `stop` is set: `kmrg search worker`.
 
         Looks at the outbox every `poll_seconds` when it was empty, at once after a drain that
-        found work; merges segments when there is nothing to index.
+        found work; each drain merges segments when the index is quiet (see maintain()).
         """
         stop = stop or threading.Event()
         while not stop.is_set():
             try:
                 with self.app.app_context():
                     done = self.drain(wait_for_lock=True)
-                    if not done:
-                        self.backend.maintain()
             except Exception:  # the worker must outlive a bad batch; the rows stay queued
                 log.exception("search worker failed; the queue will be retried")
                 done = 0

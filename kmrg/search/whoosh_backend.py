@@ -12,6 +12,7 @@ from __future__ import annotations
 import fcntl
 import logging
 import threading
+import time
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -159,18 +160,29 @@ class WhooshBackend:
         writer.commit(merge=False)
 
     def maintain(self, *, busy: bool = False) -> None:
-        """Merge small segments, a tier at a time, when enough of one size have piled up.
+        """Merge small segments of one size, a few at a time, once enough have piled up.
 
-        While busy (changes wait to be indexed) a merge waits too, unless segments pile up
-        past BUSY_SEGMENTS: every search reads every segment.
+        A merge rewrites every posting of the segments it merges (it costs more per document
+        than indexing them did) while the indexer lock is held, so changes committed meanwhile
+        wait for it: it waits for a quiet index, with nothing waiting (`busy` false) and no change
+        for QUIET_SECONDS. Segments piling up past BUSY_SEGMENTS are merged at once, a few
+        at a time, as every search reads every segment.
         """
         ix = self._index()
         segments = ix._segments()
-        if busy and len(segments) < BUSY_SEGMENTS:
+        if len(segments) < BUSY_SEGMENTS and (busy or not self._quiet(ix)):
             return
         if tier_to_merge(segments) is None:
             return
         IndexWriter(ix, compound=False).commit(mergetype=merge_one_tier)
+
+    def _quiet(self, ix: index.Index) -> bool:
+        toc = self.directory / f"_{ix.indexname}_{ix.latest_generation()}.toc"
+        try:
+            changed = toc.stat().st_mtime
+        except FileNotFoundError:  # replaced by a newer generation meanwhile
+            return False
+        return time.time() - changed >= QUIET_SECONDS
 
     # -- the current searcher ---------------------------------------------------------------
 
@@ -340,8 +352,11 @@ class WhooshBackend:
         self._writer_readers.close()
 
 
-# While changes wait to be indexed, merges wait too, up to this many segments.
-BUSY_SEGMENTS = 30
+# Merges wait until the index has not changed for this long (writers flat out never pause)...
+QUIET_SECONDS = 2.0
+# ...or until this many segments have piled up. Small segments cost a search little: at 10,000
+# documents, 60 of them searched about as fast as one (bench/README.md).
+BUSY_SEGMENTS = 60
 
 
 # -- compiling the query ------------------------------------------------------------------------

@@ -230,13 +230,14 @@ class _FieldLengths:
 
 # -- merging ------------------------------------------------------------------------------------
 
-# Segments of about the same size (one tier: 1-9 documents, 10-99, 100-999 …) are merged once
-# this many have piled up; segments holding a tenth of the index or more are left to a rebuild.
+# Segments of about the same size (one tier: 1-9 documents, 10-99, 100-999 …) are merged this
+# many at a time, the smallest first, once this many have piled up (so one merge's time stays
+# bounded); segments holding a tenth of the index or more are left to a rebuild.
 MERGE_FACTOR = 10
 
 
 def tier_to_merge(segments: Sequence[Any]) -> list[Any] | None:
-    """Return the smallest tier of segments that is due to be merged, if any."""
+    """Return the segments of the smallest tier that is due to be merged, if any."""
     total = sum(segment.doc_count_all() for segment in segments)
     tiers: dict[int, list[Any]] = {}
     for segment in segments:
@@ -246,12 +247,12 @@ def tier_to_merge(segments: Sequence[Any]) -> list[Any] | None:
         tiers.setdefault(len(str(max(live, 1))), []).append(segment)
     for _tier, members in sorted(tiers.items()):
         if len(members) >= MERGE_FACTOR:
-            return members
+            return sorted(members, key=lambda segment: segment.doc_count())[:MERGE_FACTOR]
     return None
 
 
 def merge_one_tier(writer: SegmentWriter, segments: list[Any]) -> list[Any]:
-    """Whoosh merge policy: merge the smallest tier that is due, keep every other segment."""
+    """Whoosh merge policy: merge the segments tier_to_merge() names, keep every other one."""
     chosen = tier_to_merge(segments) or []
     for segment in chosen:
         reader = SegmentReader(writer.storage, writer.schema, segment)

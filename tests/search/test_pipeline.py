@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from kmrg.auth.models import AccountStatus, ProfileVisibility, User
 from kmrg.extensions import db
+from kmrg.search import whoosh_backend
 from kmrg.search.indexer import drain_queue, indexer_lock
 from kmrg.search.models import SearchQueueEntry
 from kmrg.search.pipeline import SearchPipeline, get_pipeline
@@ -485,10 +486,12 @@ def test_no_search_index_lock_is_left_behind(pipeline, session):
     assert os.path.exists(pipeline.lock_directory / "indexer.lock")
 
 
-def test_the_indexer_keeps_small_segments_from_piling_up(pipeline, session):
-    # Each commit's drain writes a segment without merging; the indexer merges small ones after.
+def test_the_indexer_keeps_small_segments_from_piling_up(pipeline, session, monkeypatch):
+    # Each commit's drain writes a segment without merging; the indexer merges small ones after
+    # (here with no quiet time asked first).
     if pipeline.backend.name != "whoosh":
         pytest.skip("segments are the Whoosh backend's")
+    monkeypatch.setattr(whoosh_backend, "QUIET_SECONDS", 0)
     for number in range(25):
         public_person(session, f"Person Number{number}")
 

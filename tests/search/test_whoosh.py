@@ -3,6 +3,7 @@ index changes, and an index rebuilt by another process seen at once."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import pytest
 from whoosh import index
 from whoosh.fields import ID, Schema
 
+from kmrg.search import whoosh_backend
 from kmrg.search.whoosh_backend import SCHEMA, WhooshBackend
 from kmrg.search.whoosh_writing import TEXT_FIELDS, WRITING_SCHEMA, DocumentWriter
 from tests.search.backends import doc, found, put, search
@@ -53,7 +55,13 @@ def test_a_rebuild_writes_one_segment(backend):
     assert sorted(found(backend, "apple")) == ["1", "2", "3"]
 
 
-def test_a_commit_never_merges_and_maintenance_merges_a_tier_at_a_time(backend):
+@pytest.fixture
+def quiet_at_once(monkeypatch):
+    """Merges need no quiet time first."""
+    monkeypatch.setattr(whoosh_backend, "QUIET_SECONDS", 0)
+
+
+def test_a_commit_never_merges_and_maintenance_merges_a_tier_at_a_time(backend, quiet_at_once):
     with backend.bulk_writer() as writer:
         for number in range(2000):
             writer.update(doc(f"big{number}", "apple"))
@@ -194,9 +202,9 @@ def test_a_search_that_keeps_failing_says_so(backend, monkeypatch):
         found(backend, "apple")
 
 
-def test_while_changes_wait_merges_wait_too_unless_segments_pile_up(backend, monkeypatch):
-    import kmrg.search.whoosh_backend as whoosh_backend
-
+def test_while_changes_wait_merges_wait_too_unless_segments_pile_up(
+    backend, monkeypatch, quiet_at_once
+):
     for number in range(12):
         put(backend, doc(str(number), "apple"))
     backend.maintain(busy=True)
@@ -204,7 +212,21 @@ def test_while_changes_wait_merges_wait_too_unless_segments_pile_up(backend, mon
 
     monkeypatch.setattr(whoosh_backend, "BUSY_SEGMENTS", 12)
     backend.maintain(busy=True)
-    assert segments(backend) == [12]  # past the limit: merged even while busy
+    # Past the limit: merged even while busy, the ten smallest, so one merge stays short.
+    assert segments(backend) == [1, 1, 10]
+    assert search(backend, "apple", limit=0).total == 12
+
+
+def test_merges_wait_for_a_quiet_index(backend, monkeypatch):
+    for number in range(10):
+        put(backend, doc(str(number), "apple"))
+    backend.maintain()
+    assert len(segments(backend)) == 10  # the index changed a moment ago: writers may be busy
+
+    monkeypatch.setattr(whoosh_backend, "QUIET_SECONDS", 0.2)
+    time.sleep(0.3)
+    backend.maintain()
+    assert segments(backend) == [10]
 
 
 TRICKY = [
